@@ -1,0 +1,59 @@
+# Oversight: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/oversight/static/vendor
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint bench worker clean chromium
+
+install: $(STAMP) $(VENDOR)/.built
+
+# Reinstall when the lock file or project metadata changes; otherwise nothing to do.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+$(VENDOR)/.built: node_modules/.installed frontend/oversight.scss frontend/unbrand.mjs
+	mkdir -p $(VENDOR)/govuk $(VENDOR)/moj
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(VENDOR)/moj/
+	cp -r node_modules/@ministryofjustice/frontend/moj/assets $(VENDOR)/moj/
+	npm run --silent build
+	touch $(VENDOR)/.built
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
+
+run: install
+	$(BIN)/oversight migrate --no-input
+	$(BIN)/oversight load_demo
+	$(BIN)/oversight runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/oversight db_worker
+
+test: install chromium
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests e2e
+	$(BIN)/ruff format --check src tests e2e
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) src/oversight/static/oversight/oversight.css var

@@ -1,0 +1,1 @@
+"""Oversight: inspection recommendations and PPDA case oversight for police governance bodies."""

@@ -1,0 +1,54 @@
+"""The JSON API: each app's router under /api/v1/, the OpenAPI document at /api/openapi.json."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+
+from oversight.recommendations.api import router as recommendations_router
+
+from .auth import TokenAuth
+
+
+def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document is for people with access: a login session or a bearer token."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        if request.user.is_authenticated or (token and TokenAuth().authenticate(request, token)):
+            return view(request, *args, **kwargs)
+        return JsonResponse({"detail": "Unauthorized"}, status=401)
+
+    return guarded
+
+
+api = NinjaAPI(
+    title="Oversight API",
+    version="1",
+    description="Inspection recommendations and their tracking. Authenticate with `Authorization: Bearer <token>`.",
+    auth=TokenAuth(),
+    docs_url=None,
+    docs_decorator=signed_in_or_token,
+    urls_namespace="api",
+)
+api.add_router("/v1/recommendations/", recommendations_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same answer whether the record does not exist or the caller may not see it.
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+def _open_to_token_auth(patterns: list[Any]) -> list[Any]:
+    # The API authenticates each request with its own bearer token, not the login session.
+    for pattern in patterns:
+        pattern.callback.login_required = False
+    return patterns
+
+
+urls = (_open_to_token_auth(api.urls[0]), api.urls[1], api.urls[2])

@@ -1,0 +1,184 @@
+"""Every access decision for the register: pure functions and QuerySet scoping.
+
+Reports and their items are published documents, readable by every signed-in user. Tracking
+records, evidence, responses and committee papers belong to organisations: a person outside
+them gets 404 (views call `get_object_or_404` on the scoped QuerySets below), never 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from oversight.organisations.access import (
+    AnyUser,
+    covered_force_ids,
+    memberships_of,
+    organisation_ids_with_role,
+)
+from oversight.organisations.models import GoverningBodyTerm, Organisation, Role
+
+from .models import (
+    Committee,
+    GoverningBodyResponse,
+    GoverningBodyResponseQuerySet,
+    Report,
+    ReportQuerySet,
+    ResponseStatus,
+    SignoffStage,
+    TrackingRecord,
+    TrackingRecordQuerySet,
+    TrackingStatus,
+)
+
+# Roles that see their own organisation's register.
+REGISTER_ROLES = (Role.LIAISON_OFFICER, Role.OWNER, Role.COMMITTEE_MEMBER, Role.OPCC_OFFICER)
+# Roles in a governing body that see the register of the forces it governs.
+GOVERNING_ROLES = (Role.OPCC_OFFICER, Role.COMMITTEE_MEMBER)
+
+
+def _governed_force_ids(body_ids: set[int], on: dt.date | None = None) -> set[int]:
+    if not body_ids:
+        return set()
+    on = on or dt.date.today()
+    terms = GoverningBodyTerm.objects.filter(body_id__in=body_ids, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    return set(terms.values_list("force_id", flat=True))
+
+
+def register_organisation_ids(user: AnyUser) -> set[int]:
+    """Organisations whose register the user may read."""
+    own = organisation_ids_with_role(user, *REGISTER_ROLES)
+    governed = _governed_force_ids(organisation_ids_with_role(user, *GOVERNING_ROLES))
+    return own | governed | covered_force_ids(user, Role.HMICFRS_LEAD)
+
+
+def visible_tracking_records(user: AnyUser) -> TrackingRecordQuerySet:
+    return TrackingRecord.objects.filter(organisation_id__in=register_organisation_ids(user))
+
+
+def visible_reports(user: AnyUser) -> ReportQuerySet:
+    """Published reports: anyone signed in may read them."""
+    return Report.objects.all() if user.is_authenticated else Report.objects.none()
+
+
+def _holds(user: AnyUser, role: Role, organisation_id: int) -> bool:
+    return any(m.role == role and m.organisation_id == organisation_id for m in memberships_of(user))
+
+
+def is_liaison_for(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return _holds(user, Role.LIAISON_OFFICER, tracking.organisation_id)
+
+
+def is_owner_of(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return user.is_authenticated and tracking.owner_id == user.pk
+
+
+def is_hmicfrs_lead_for(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return tracking.organisation_id in covered_force_ids(user, Role.HMICFRS_LEAD)
+
+
+def can_view_tracking(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return tracking.organisation_id in register_organisation_ids(user)
+
+
+def can_edit_tracking(user: AnyUser, tracking: TrackingRecord) -> bool:
+    """Owner, portfolio, due date and review date: the liaison officer keeps the register."""
+    return is_liaison_for(user, tracking)
+
+
+def can_contribute(user: AnyUser, tracking: TrackingRecord) -> bool:
+    """Post progress updates, add evidence, ask for an extension, submit for sign-off."""
+    if tracking.status == TrackingStatus.CLOSED:
+        return False
+    return is_owner_of(user, tracking) or is_liaison_for(user, tracking)
+
+
+def can_check_submission(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return is_liaison_for(user, tracking) and tracking.signoff == SignoffStage.SUBMITTED
+
+
+def can_sign_off(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return is_hmicfrs_lead_for(user, tracking) and tracking.signoff == SignoffStage.WITH_HMICFRS
+
+
+def can_record_hmicfrs_status(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return is_hmicfrs_lead_for(user, tracking)
+
+
+def can_decide_extension(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return is_liaison_for(user, tracking)
+
+
+def can_override_rag(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return is_liaison_for(user, tracking)
+
+
+def can_record_review(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return is_liaison_for(user, tracking)
+
+
+def can_view_history(user: AnyUser, tracking: TrackingRecord) -> bool:
+    return can_view_tracking(user, tracking)
+
+
+def can_manage_reports(user: AnyUser) -> bool:
+    """Add reports and their items: a liaison officer, an HMICFRS lead or a national analyst."""
+    return bool(organisation_ids_with_role(user, Role.LIAISON_OFFICER, Role.HMICFRS_LEAD, Role.NATIONAL_ANALYST))
+
+
+# 56-day responses
+
+
+def _response_reader_filter(user: AnyUser) -> Q:
+    bodies = organisation_ids_with_role(user, *GOVERNING_ROLES)
+    forces = organisation_ids_with_role(user, Role.LIAISON_OFFICER, Role.COMMITTEE_MEMBER)
+    return (
+        Q(body_id__in=bodies)
+        | Q(force_id__in=forces)
+        | Q(force_id__in=covered_force_ids(user, Role.HMICFRS_LEAD))
+        | Q(status=ResponseStatus.PUBLISHED, force_id__in=register_organisation_ids(user))
+    )
+
+
+def visible_responses(user: AnyUser) -> GoverningBodyResponseQuerySet:
+    if not user.is_authenticated:
+        return GoverningBodyResponse.objects.none()
+    return GoverningBodyResponse.objects.filter(_response_reader_filter(user))
+
+
+def can_write_body_response(user: AnyUser, response: GoverningBodyResponse) -> bool:
+    return response.status == ResponseStatus.DRAFT and _holds(user, Role.OPCC_OFFICER, response.body_id)
+
+
+def can_write_chief_constable_comments(user: AnyUser, response: GoverningBodyResponse) -> bool:
+    return response.status == ResponseStatus.DRAFT and _holds(user, Role.LIAISON_OFFICER, response.force_id)
+
+
+def can_publish_response(user: AnyUser, response: GoverningBodyResponse) -> bool:
+    return can_write_body_response(user, response)
+
+
+def can_start_response(user: AnyUser, force: Organisation) -> bool:
+    body = force.governing_body_on()
+    return body is not None and _holds(user, Role.OPCC_OFFICER, body.pk)
+
+
+# Committee papers
+
+
+def visible_committees(user: AnyUser) -> QuerySet[Committee]:
+    if not user.is_authenticated:
+        return Committee.objects.none()
+    own = {m.organisation_id for m in memberships_of(user)}
+    return Committee.objects.filter(
+        Q(organisation_id__in=own) | Q(forces__in=register_organisation_ids(user))
+    ).distinct()
+
+
+def can_manage_committee(user: AnyUser, committee: Committee) -> bool:
+    return _holds(user, Role.LIAISON_OFFICER, committee.organisation_id) or any(
+        _holds(user, Role.LIAISON_OFFICER, force_id) for force_id in committee.forces.values_list("pk", flat=True)
+    )

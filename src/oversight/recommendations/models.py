@@ -1,0 +1,552 @@
+"""Inspection reports, their items, and each organisation's tracking of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from oversight.lib.deadlines import DeadlineKind, DeadlinePhraseError, due_date_from_phrase
+from oversight.lib.rag import Rag, RagInputs, RagSuggestion, suggest_rag
+from oversight.organisations.models import Organisation
+
+from .rules import RESPONSE_DAYS
+
+
+class ReportKind(models.TextChoices):
+    PEEL = "peel", "PEEL inspection"
+    THEMATIC = "thematic", "National thematic"
+    SUPER_COMPLAINT = "super_complaint", "Super-complaint"
+    SPOTLIGHT = "spotlight", "Spotlight"
+    JOINT = "joint", "Joint inspection"
+
+
+class ItemKind(models.TextChoices):
+    CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+    RECOMMENDATION = "recommendation", "Recommendation"
+    AREA_FOR_IMPROVEMENT = "afi", "Area for improvement"
+
+
+class Addressee(models.TextChoices):
+    CHIEF_CONSTABLES = "chief_constables", "Chief constables"
+    PCCS = "pccs", "Police and crime commissioners"
+    NPCC = "npcc", "National Police Chiefs' Council"
+    COLLEGE = "college", "College of Policing"
+    IOPC = "iopc", "Independent Office for Police Conduct"
+    HOME_OFFICE = "home_office", "Home Office"
+    MOJ = "moj", "Ministry of Justice"
+    CPS = "cps", "Crown Prosecution Service"
+    OTHER = "other", "Other"
+
+
+class TrackingStatus(models.TextChoices):
+    """The force's own status, kept apart from the inspectorate's."""
+
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    EVIDENCE_GATHERING = "evidence_gathering", "Evidence gathering"
+    PENDING_SIGNOFF = "pending_signoff", "Pending sign-off"
+    CLOSED = "closed", "Closed"
+
+
+class SignoffStage(models.TextChoices):
+    NOT_SUBMITTED = "not_submitted", "Not submitted"
+    SUBMITTED = "submitted", "Submitted by owner, awaiting liaison check"
+    WITH_HMICFRS = "with_hmicfrs", "With HMICFRS"
+    SIGNED_OFF = "signed_off", "Signed off by HMICFRS"
+    RETURNED = "returned", "Returned with reasons"
+
+
+class HmicfrsStatus(models.TextChoices):
+    """The statuses of the inspectorate's own public register."""
+
+    NOT_REVIEWED = "", "Not yet reviewed"
+    AWAITING_REVIEW = "awaiting_review", "Awaiting review"
+    BEING_PROGRESSED = "being_progressed", "Being progressed"
+    COMPLETE = "complete", "Complete"
+
+
+class RagOverride(models.TextChoices):
+    RED = Rag.RED.value, "Red"
+    AMBER = Rag.AMBER.value, "Amber"
+    GREEN = Rag.GREEN.value, "Green"
+    BLUE = Rag.BLUE.value, "Blue"
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def covering(self, organisation: Organisation) -> ReportQuerySet:
+        return self.filter(Q(covers_all_forces=True) | Q(forces=organisation)).distinct()
+
+    def published_between(self, start: dt.date, end: dt.date) -> ReportQuerySet:
+        return self.filter(published_on__gt=start, published_on__lte=end)
+
+
+class Report(models.Model):
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    published_on = models.DateField()
+    url = models.URLField(max_length=500, blank=True)
+    summary = models.TextField(blank=True)
+    covers_all_forces = models.BooleanField(default=False)
+    forces = models.ManyToManyField(
+        Organisation, blank=True, related_name="reports", limit_choices_to={"kind": "force"}
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def mandatory_by_default(self) -> bool:
+        # Super-complaint recommendations are not mandatory as PEEL and thematic ones are.
+        return self.kind != ReportKind.SUPER_COMPLAINT
+
+    def covers(self, force: Organisation) -> bool:
+        return self.covers_all_forces or self.forces.filter(pk=force.pk).exists()
+
+
+class ItemQuerySet(models.QuerySet["Item"]):
+    def recommendations(self) -> ItemQuerySet:
+        return self.filter(kind=ItemKind.RECOMMENDATION)
+
+
+class Item(models.Model):
+    """A cause of concern, recommendation or area for improvement in a report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    reference = models.CharField(max_length=40, blank=True, help_text="The inspectorate's reference, for example 10618")
+    number = models.CharField(max_length=40, blank=True, help_text="As numbered in the report, for example 1")
+    title = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    deadline_phrase = models.CharField(max_length=120, blank=True, help_text='As written, e.g. "Within six months"')
+    deadline_kind = models.CharField(
+        max_length=12, choices=[(kind.value, kind.value.title()) for kind in DeadlineKind], default="none"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    mandatory = models.BooleanField(default=True)
+    cause_of_concern = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recommendations",
+        limit_choices_to={"kind": ItemKind.CAUSE_OF_CONCERN},
+    )
+    addressees = models.JSONField(default=list, blank=True, help_text="Addressee values")
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "kind", "number", "pk"]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display()
+        if self.reference:
+            return f"{label} {self.reference}"
+        return f"{label} {self.number}".strip() + f" ({self.report.title})"
+
+    @property
+    def addressee_labels(self) -> list[str]:
+        return [Addressee(value).label for value in self.addressees if value in Addressee.values]
+
+    def apply_deadline(self) -> None:
+        """Compute the due date from the phrase as written; raises ValidationError if it cannot."""
+        try:
+            deadline = due_date_from_phrase(self.deadline_phrase, self.report.published_on)
+        except DeadlinePhraseError as error:
+            raise ValidationError({"deadline_phrase": str(error)}) from error
+        self.deadline_kind, self.due_on = deadline.kind.value, deadline.due
+
+    def clean(self) -> None:
+        if self.report_id and self.due_on and self.due_on < self.report.published_on:
+            raise ValidationError({"due_on": "The due date cannot be before the report was published."})
+        if self.cause_of_concern_id and self.kind != ItemKind.RECOMMENDATION:
+            raise ValidationError({"cause_of_concern": "Only a recommendation can be linked to a cause of concern."})
+        unknown = [value for value in self.addressees if value not in Addressee.values]
+        if unknown:
+            raise ValidationError({"addressees": f"Unknown addressees: {', '.join(unknown)}"})
+
+
+class TrackingRecordQuerySet(models.QuerySet["TrackingRecord"]):
+    def open(self) -> TrackingRecordQuerySet:
+        return self.exclude(status=TrackingStatus.CLOSED)
+
+    def overdue(self, today: dt.date | None = None) -> TrackingRecordQuerySet:
+        return self.open().filter(due_on__lt=today or dt.date.today())
+
+    def review_overdue(self, today: dt.date | None = None) -> TrackingRecordQuerySet:
+        return self.open().filter(next_review_on__lt=today or dt.date.today())
+
+    def extended(self) -> TrackingRecordQuerySet:
+        return self.filter(extensions__decision=ExtensionDecision.APPROVED).distinct()
+
+    def for_organisation(self, organisation: Organisation) -> TrackingRecordQuerySet:
+        return self.filter(organisation=organisation)
+
+    def with_related(self) -> TrackingRecordQuerySet:
+        return self.select_related("item", "item__report", "organisation", "owner").annotate(
+            last_progress_at=models.Max("updates__written_at"),
+            slip_count=models.Count("extensions", filter=Q(extensions__decision="approved"), distinct=True),
+        )
+
+
+class TrackingRecord(models.Model):
+    """One organisation's work on one item: owner, statuses, RAG, dates and evidence."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="tracking_records")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tracking_records")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_items"
+    )
+    portfolio = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=TrackingStatus.choices, default=TrackingStatus.OPEN)
+    signoff = models.CharField(max_length=20, choices=SignoffStage.choices, default=SignoffStage.NOT_SUBMITTED)
+    hmicfrs_status = models.CharField(max_length=20, choices=HmicfrsStatus.choices, default="", blank=True)
+    rag_override = models.CharField(max_length=10, choices=RagOverride.choices, blank=True)
+    rag_override_reason = models.TextField(blank=True)
+    original_due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every change")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrackingRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "organisation"], name="one_tracking_record_per_organisation"),
+            models.CheckConstraint(
+                condition=Q(rag_override="") | ~Q(rag_override_reason=""), name="rag_override_needs_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} — {self.organisation}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == TrackingStatus.CLOSED
+
+    def last_progress_on(self) -> dt.date | None:
+        stamp = getattr(self, "last_progress_at", None)
+        if stamp is None and not hasattr(self, "last_progress_at"):
+            latest = self.updates.order_by("-written_at").first()
+            stamp = latest.written_at if latest else None
+        return timezone.localdate(stamp) if stamp else None
+
+    def suggested_rag(self, today: dt.date | None = None) -> RagSuggestion:
+        return suggest_rag(
+            RagInputs(
+                today=today or dt.date.today(),
+                complete=self.is_complete,
+                awaiting_signoff=self.signoff in (SignoffStage.SUBMITTED, SignoffStage.WITH_HMICFRS),
+                due_on=self.due_on,
+                last_progress_on=self.last_progress_on(),
+                next_review_on=self.next_review_on,
+            )
+        )
+
+    def rag(self, today: dt.date | None = None) -> Rag:
+        return Rag(self.rag_override) if self.rag_override else self.suggested_rag(today).rag
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return not self.is_complete and self.due_on is not None and self.due_on < (today or dt.date.today())
+
+    def is_review_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or dt.date.today()
+        return not self.is_complete and self.next_review_on is not None and self.next_review_on < today
+
+    def slips(self) -> int:
+        count = getattr(self, "slip_count", None)
+        return count if count is not None else self.extensions.filter(decision=ExtensionDecision.APPROVED).count()
+
+    def status_on(self, day: dt.date) -> tuple[str, str]:
+        """(status, sign-off stage) as they stood at the end of `day`, from the transition history."""
+        last = self.transitions.filter(at__date__lte=day).order_by("-at", "-pk").first()
+        if last is not None:
+            return last.to_status, last.to_signoff
+        if timezone.localdate(self.created_at) <= day:
+            first = self.transitions.order_by("at", "pk").first()
+            return (first.from_status, first.from_signoff) if first else (self.status, self.signoff)
+        return "", ""
+
+
+class TransitionAction(models.TextChoices):
+    SET_STATUS = "set_status", "Status changed"
+    SUBMIT = "submit", "Submitted for sign-off"
+    RETURN_TO_OWNER = "return_to_owner", "Returned to owner by liaison officer"
+    PASS_TO_HMICFRS = "pass_to_hmicfrs", "Submitted to HMICFRS"
+    SIGN_OFF = "sign_off", "Signed off by HMICFRS"
+    RETURN_FROM_HMICFRS = "return_from_hmicfrs", "Returned by HMICFRS"
+    REOPEN = "reopen", "Reopened"
+
+
+class Transition(models.Model):
+    """A change of status or sign-off stage: who, when, from, to and why. Never edited."""
+
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=30, choices=TransitionAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, choices=TrackingStatus.choices)
+    to_status = models.CharField(max_length=20, choices=TrackingStatus.choices)
+    from_signoff = models.CharField(max_length=20, choices=SignoffStage.choices)
+    to_signoff = models.CharField(max_length=20, choices=SignoffStage.choices)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImmutableModel(models.Model):
+    """Dated entries that are never edited once written."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(f"A {self._meta.verbose_name} cannot be changed once written.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ProgressUpdate(ImmutableModel):
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Update by {self.author} on {self.written_at:%Y-%m-%d}"
+
+
+class HmicfrsStatusEntry(ImmutableModel):
+    """The inspectorate's dated status history and comments, mirrored beside the force's own."""
+
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="hmicfrs_history")
+    status = models.CharField(max_length=20, choices=HmicfrsStatus.choices)
+    comment = models.TextField(blank=True)
+    recorded_on = models.DateField(default=dt.date.today)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-recorded_on", "-pk"]
+        verbose_name_plural = "HMICFRS status entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.recorded_on}"
+
+
+class EvidenceKind(models.TextChoices):
+    LINK = "link", "Link"
+    FILE = "file", "File"
+
+
+class Evidence(models.Model):
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    effective_on = models.DateField(help_text="The date the evidence speaks to, apart from when it was added")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def latest_version(self) -> EvidenceVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+def evidence_path(instance: EvidenceVersion, filename: str) -> str:
+    # Files are stored under their hash, never under the uploader's file name.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class EvidenceVersion(ImmutableModel):
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "number"], name="unique_evidence_version")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (version {self.number})"
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", "Awaiting decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class ExtensionRequest(models.Model):
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    current_due_on = models.DateField(null=True, blank=True, help_text="The due date when the request was made")
+    requested_due_on = models.DateField()
+    reason = models.TextField()
+    decision = models.CharField(max_length=10, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Extension to {self.requested_due_on} ({self.get_decision_display()})"
+
+
+class QuarterlyReview(ImmutableModel):
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_on = models.DateField()
+    note = models.TextField()
+    next_review_on = models.DateField()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review on {self.reviewed_on}"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class GoverningBodyResponseQuerySet(models.QuerySet["GoverningBodyResponse"]):
+    def overdue(self, today: dt.date | None = None) -> GoverningBodyResponseQuerySet:
+        return self.filter(status=ResponseStatus.DRAFT, due_on__lt=today or dt.date.today())
+
+
+class GoverningBodyResponse(models.Model):
+    """The governing body's published response to an HMICFRS report on its force (s.55 Police Act 1996)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="responses")
+    force = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    body = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="responses")
+    due_on = models.DateField()
+    chief_constable_comments = models.TextField(blank=True)
+    body_comments = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
+    published_on = models.DateField(null=True, blank=True)
+    published_url = models.URLField(max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = GoverningBodyResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [models.UniqueConstraint(fields=["report", "force"], name="one_response_per_report_force")]
+
+    def __str__(self) -> str:
+        return f"{self.body} response to {self.report}"
+
+    @staticmethod
+    def due_date_for(report: Report) -> dt.date:
+        return report.published_on + dt.timedelta(days=RESPONSE_DAYS)
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.status == ResponseStatus.DRAFT and self.due_on < (today or dt.date.today())
+
+
+class ResponseAction(models.Model):
+    """For one recommendation: the steps to be taken, or why none will be."""
+
+    response = models.ForeignKey(GoverningBodyResponse, on_delete=models.CASCADE, related_name="actions")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    steps = models.TextField(blank=True)
+    no_action_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["item__number", "item__pk"]
+        constraints = [models.UniqueConstraint(fields=["response", "item"], name="one_action_per_item")]
+
+    def __str__(self) -> str:
+        return f"Action on {self.item}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.steps.strip() or self.no_action_reason.strip())
+
+
+class Committee(models.Model):
+    """A committee that receives the HMICFRS update paper, e.g. a Joint Audit Committee."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="committees")
+    forces = models.ManyToManyField(Organisation, related_name="+", limit_choices_to={"kind": "force"})
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeMeeting(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField()
+    agenda_item = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+        constraints = [models.UniqueConstraint(fields=["committee", "held_on"], name="one_meeting_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.committee} on {self.held_on:%-d %B %Y}"
+
+    def previous(self) -> CommitteeMeeting | None:
+        return self.committee.meetings.filter(held_on__lt=self.held_on).order_by("-held_on").first()
+
+
+class ForthcomingInspection(models.Model):
+    force = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="forthcoming_inspections")
+    title = models.CharField(max_length=200)
+    expected = models.CharField(max_length=100, help_text='As notified, for example "Early October"')
+    notified_on = models.DateField()
+    completed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["notified_on"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.expected})"

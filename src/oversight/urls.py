@@ -1,0 +1,17 @@
+"""Top-level URLs: each capability mounts its own."""
+
+from django.urls import include, path
+
+from . import views
+from .api.urls import urls as api_urls
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("oversight.accounts.urls")),
+    path("organisations/", include("oversight.organisations.urls")),
+    path("recommendations/", include("oversight.recommendations.urls")),
+    path("api/", api_urls),
+]
+
+handler404 = "oversight.views.not_found"
