@@ -38,6 +38,7 @@ NUMBER_WORDS = {
 }  # fmt: skip
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
 
 _WITHIN = re.compile(r"^within\s+(?:the\s+next\s+)?(?P<count>\d+|[a-z-]+)\s+(?P<unit>day|week|month|year)s?\b")
 _BY_MONTH = re.compile(r"^by\s+(?:the\s+end\s+of\s+)?(?P<month>[a-z]+)\s+(?P<year>\d{4})\b")
