@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench worker clean chromium
+.PHONY: install run test lint clean chromium
 
 install: $(STAMP) $(VENDOR)/.built
 
@@ -41,9 +41,6 @@ run: install
 	$(BIN)/oversight load_demo
 	$(BIN)/oversight runserver $(HOST):$(PORT)
 
-worker: install
-	$(BIN)/oversight db_worker
-
 test: install chromium
 	$(BIN)/pytest
 
@@ -51,9 +48,6 @@ lint: install
 	$(BIN)/ruff check src tests e2e
 	$(BIN)/ruff format --check src tests e2e
 	$(BIN)/mypy
-
-bench: install
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) src/oversight/static/oversight/oversight.css var

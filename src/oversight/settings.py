@@ -61,8 +61,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "auditlog",
-    "django_tasks",
-    "django_tasks_db",
     "oversight.organisations",
     "oversight.accounts",
     "oversight.audit",
@@ -164,13 +162,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
-
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
-}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
