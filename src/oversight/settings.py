@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "oversight.accounts",
     "oversight.audit",
     "oversight.recommendations",
+    "oversight.workforce",
     "oversight.api",
 ]
 
