@@ -4,10 +4,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
 from oversight.recommendations.api import router as recommendations_router
+from oversight.recommendations.services import ConcurrentEditError
 
 from .auth import TokenAuth
 
@@ -42,6 +44,29 @@ api.add_router("/v1/recommendations/", recommendations_router)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # The same answer whether the record does not exist or the caller may not see it.
     return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Only reached for someone who can see the record: endpoints look it up in the caller's scope first.
+    detail = str(exc) or "You cannot make this change."
+    return api.create_response(
+        request, {"detail": f"{detail} You can see this record but may not act on it."}, status=403
+    )
+
+
+@api.exception_handler(ConcurrentEditError)
+def stale(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
+    detail = "Someone else changed this record after you read it. Nothing was saved: read it again and retry."
+    return api.create_response(request, {"detail": detail}, status=409)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A refused change (bad input, a step not open now): nothing was written."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    detail = " ".join(message for messages in errors.values() for message in messages)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
 
 def _open_to_token_auth(patterns: list[Any]) -> list[Any]:

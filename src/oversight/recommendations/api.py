@@ -1,5 +1,155 @@
-"""The register's API endpoints (scoped by the app's access module)."""
+"""The register's API endpoints, scoped by the app's access module and changing state only through services.
 
-from ninja import Router
+A caller outside a tracking record gets 404 whether or not it exists; one who can see it but may
+not make a change gets 403. Errors are turned into responses by the handlers in `oversight.api.urls`.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from . import access, services
+from .models import (
+    Evidence,
+    EvidenceVersion,
+    ProgressUpdate,
+    Report,
+    TrackingRecord,
+    TrackingRecordQuerySet,
+    Transition,
+)
+from .schemas import (
+    AllowedActionOut,
+    ErrorOut,
+    InvalidOut,
+    ProgressUpdateIn,
+    ProgressUpdateOut,
+    RegisterFilters,
+    ReportDetailOut,
+    ReportOut,
+    TrackingDetailOut,
+    TrackingOut,
+    TransitionIn,
+)
 
 router = Router(tags=["recommendations"])
+
+REFUSALS = {401: ErrorOut, 404: ErrorOut}
+WRITE_REFUSALS = {**REFUSALS, 400: InvalidOut, 403: ErrorOut, 409: ErrorOut}
+
+
+@router.get("/reports", response=list[ReportOut], summary="List inspection reports")
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest) -> list[Report]:
+    """Published inspection reports, newest first, with the forces each covers."""
+    return access.visible_reports(request.user).prefetch_related("forces")  # type: ignore[return-value]
+
+
+@router.get("/reports/{report_id}", response={200: ReportDetailOut, **REFUSALS}, summary="A report and its items")
+def report_detail(request: HttpRequest, report_id: int) -> Report:
+    reports = access.visible_reports(request.user).prefetch_related("forces", "items")
+    return get_object_or_404(reports, pk=report_id)
+
+
+def filter_register(records: TrackingRecordQuerySet, filters: RegisterFilters) -> list[TrackingRecord]:
+    """The records matching the register page's filters; RAG is computed, so it is filtered last."""
+    lookups = {
+        "organisation_id": filters.organisation,
+        "item__report_id": filters.report,
+        "item__kind": filters.kind,
+        "item__report__kind": filters.report_kind,
+        "status": filters.status,
+        "signoff": filters.signoff,
+        "owner_id": filters.owner,
+    }
+    records = records.filter(**{lookup: value for lookup, value in lookups.items() if value is not None})
+    today = dt.date.today()
+    if filters.overdue:
+        records = records.overdue(today)
+    rows = list(records.with_related())
+    if filters.rag is not None:
+        rows = [row for row in rows if row.rag(today) == filters.rag]
+    return rows
+
+
+@router.get("/tracking", response=list[TrackingOut], summary="List tracking records you can see")
+@paginate(LimitOffsetPagination)
+def list_tracking(request: HttpRequest, filters: Query[RegisterFilters]) -> list[TrackingRecord]:
+    """The register: tracking records of the organisations whose register you may read, by due date."""
+    return filter_register(access.visible_tracking_records(request.user), filters)
+
+
+def _visible_record(request: HttpRequest, tracking_id: int) -> TrackingRecord:
+    return get_object_or_404(access.visible_tracking_records(request.user).with_related(), pk=tracking_id)
+
+
+def _with_history(records: TrackingRecordQuerySet) -> TrackingRecordQuerySet:
+    return records.with_related().prefetch_related(
+        Prefetch("updates", ProgressUpdate.objects.select_related("author")),
+        Prefetch(
+            "evidence",
+            Evidence.objects.select_related("added_by").prefetch_related(
+                Prefetch("versions", EvidenceVersion.objects.select_related("uploaded_by"))
+            ),
+        ),
+        Prefetch("transitions", Transition.objects.select_related("by")),
+        "extensions__requested_by",
+        "extensions__decided_by",
+        "hmicfrs_history",
+    )
+
+
+def _record_in_full(request: HttpRequest, tracking_id: int) -> TrackingRecord:
+    return get_object_or_404(_with_history(access.visible_tracking_records(request.user)), pk=tracking_id)
+
+
+@router.get(
+    "/tracking/{tracking_id}", response={200: TrackingDetailOut, **REFUSALS}, summary="A tracking record in full"
+)
+def tracking_detail(request: HttpRequest, tracking_id: int) -> TrackingRecord:
+    """Statuses, RAG and why, dates and slips, updates, evidence (metadata and SHA-256) and transitions."""
+    return _record_in_full(request, tracking_id)
+
+
+@router.get(
+    "/tracking/{tracking_id}/actions",
+    response={200: list[AllowedActionOut], **REFUSALS},
+    summary="Sign-off steps open to you",
+)
+def allowed_actions(request: HttpRequest, tracking_id: int) -> list[AllowedActionOut]:
+    tracking = _visible_record(request, tracking_id)
+    return [
+        AllowedActionOut(action=action, label=action.label, needs_reason=services.RULES[action].needs_reason)
+        for action in services.allowed_actions(request.user, tracking)
+    ]
+
+
+@router.post(
+    "/tracking/{tracking_id}/updates",
+    response={201: ProgressUpdateOut, **WRITE_REFUSALS},
+    summary="Post a progress update",
+)
+def post_update(request: HttpRequest, tracking_id: int, payload: ProgressUpdateIn) -> Status[ProgressUpdate]:
+    """Owners and the liaison officer may post while the item is open. Updates are never edited."""
+    tracking = _visible_record(request, tracking_id)
+    return Status(201, services.post_update(tracking, request.user, payload.text))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/tracking/{tracking_id}/transitions",
+    response={200: TrackingDetailOut, **WRITE_REFUSALS},
+    summary="Take a sign-off step",
+)
+def take_step(request: HttpRequest, tracking_id: int, payload: TransitionIn) -> TrackingRecord:
+    """Submit, return to owner, pass to HMICFRS, sign off or return from HMICFRS.
+
+    Send the `version` you last read: if someone changed the record since, nothing is written and
+    the answer is 409. A step not open from the current stage, or a missing reason, answers 400.
+    """
+    tracking = _visible_record(request, tracking_id)
+    services.transition(tracking, request.user, payload.action, payload.reason, payload.version)  # type: ignore[arg-type]
+    return _record_in_full(request, tracking.pk)
