@@ -1,0 +1,153 @@
+"""Forms for committees, their meetings, forthcoming inspections and the 56-day response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import format_html, linebreaks
+
+from oversight.forms import GovukFormMixin
+from oversight.organisations.access import has_role
+from oversight.organisations.models import Organisation, Role
+
+from . import access
+from .forms import GovukDateField, VersionedForm
+from .models import Committee, CommitteeMeeting, ForthcomingInspection, GoverningBodyResponse, ResponseAction
+
+
+class MeetingForm(GovukFormMixin, forms.Form):
+    held_on = GovukDateField(label="Date of the meeting")
+    agenda_item = forms.CharField(
+        label="Agenda item", required=False, max_length=40, help_text="As numbered on the agenda, for example 07"
+    )
+
+    def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.committee = committee
+
+    def clean_held_on(self) -> Any:
+        held_on = self.cleaned_data["held_on"]
+        if held_on and self.committee.meetings.filter(held_on=held_on).exists():
+            raise forms.ValidationError("The committee already has a meeting on that date.")
+        return held_on
+
+    def save(self, by: User) -> CommitteeMeeting:
+        """Record the meeting; only someone who manages the committee may."""
+        if not access.can_manage_committee(by, self.committee):
+            raise PermissionDenied("You cannot add meetings to this committee.")
+        return CommitteeMeeting.objects.create(
+            committee=self.committee,
+            held_on=self.cleaned_data["held_on"],
+            agenda_item=self.cleaned_data["agenda_item"].strip(),
+        )
+
+
+def liaison_forces(user: User) -> QuerySet[Organisation]:
+    """Forces for which the person may record a forthcoming inspection: those they are liaison officer for."""
+    forces = Organisation.objects.forces().order_by("name")
+    return forces.filter(pk__in=[force.pk for force in forces if has_role(user, Role.LIAISON_OFFICER, force)])
+
+
+class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
+    force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
+    title = forms.CharField(label="Inspection", max_length=200, help_text="For example, Thematic inspection of ROCU")
+    expected = forms.CharField(
+        label="When it is expected", max_length=100, help_text="As notified, for example Early October"
+    )
+    notified_on = GovukDateField(label="Date the force was notified")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["force"].queryset = liaison_forces(user)  # type: ignore[attr-defined]
+
+    def clean_notified_on(self) -> Any:
+        notified_on = self.cleaned_data["notified_on"]
+        if notified_on and notified_on > timezone.localdate():
+            raise forms.ValidationError("The date the force was notified cannot be in the future.")
+        return notified_on
+
+    def save(self) -> ForthcomingInspection:
+        force: Organisation = self.cleaned_data["force"]
+        if not has_role(self.user, Role.LIAISON_OFFICER, force):
+            raise PermissionDenied("You cannot record inspections for this force.")
+        return ForthcomingInspection.objects.create(
+            force=force,
+            title=self.cleaned_data["title"].strip(),
+            expected=self.cleaned_data["expected"].strip(),
+            notified_on=self.cleaned_data["notified_on"],
+        )
+
+
+def _text_area(label: str, hint: str = "") -> forms.CharField:
+    return forms.CharField(label=label, required=False, help_text=hint, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ResponseForm(VersionedForm):
+    """The parts of the 56-day response this person may write; the rest is shown, not edited."""
+
+    def __init__(
+        self, *args: Any, response: GoverningBodyResponse, actions: list[ResponseAction], user: User, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.writes_cc = access.can_write_chief_constable_comments(user, response)
+        self.writes_body = access.can_write_body_response(user, response)
+        self.actions = actions
+        layout: list[Any] = [Field("version")]
+        if self.writes_cc:
+            self.fields["chief_constable_comments"] = _text_area(f"Comments of the chief constable, {response.force}")
+            layout.append(Field.textarea("chief_constable_comments"))
+        if self.writes_body:
+            self.fields["body_comments"] = _text_area(f"Comments of {response.body}")
+            layout.append(Field.textarea("body_comments"))
+            layout += [self._action_fields(action) for action in actions]
+        self.helper.layout = Layout(*layout)
+
+    def _action_fields(self, action: ResponseAction) -> Fieldset:
+        item = action.item
+        steps, reason = f"steps_{item.pk}", f"reason_{item.pk}"
+        self.fields[steps] = _text_area("Steps to be taken")
+        self.fields[reason] = _text_area("Or why no steps will be taken")
+        legend = f"Recommendation {item.number}".strip() + (f" ({item.reference})" if item.reference else "")
+        text = HTML(format_html('<div class="govuk-inset-text">{}</div>', linebreaks(item.text)))
+        return Fieldset(text, Field.textarea(steps), Field.textarea(reason), legend=legend, legend_size="m")
+
+    @property
+    def writes_anything(self) -> bool:
+        return self.writes_cc or self.writes_body
+
+    def changes(self) -> dict[str, Any]:
+        """Keyword arguments for services.save_response: only the parts this person may write."""
+        data = self.cleaned_data
+        changes: dict[str, Any] = {}
+        if self.writes_cc:
+            changes["chief_constable_comments"] = data["chief_constable_comments"]
+        if self.writes_body:
+            changes["body_comments"] = data["body_comments"]
+            changes["actions"] = {
+                a.item_id: (data[f"steps_{a.item_id}"], data[f"reason_{a.item_id}"]) for a in self.actions
+            }
+        return changes
+
+
+def response_initial(response: GoverningBodyResponse, actions: list[ResponseAction]) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "version": response.version,
+        "chief_constable_comments": response.chief_constable_comments,
+        "body_comments": response.body_comments,
+    }
+    for action in actions:
+        initial[f"steps_{action.item_id}"] = action.steps
+        initial[f"reason_{action.item_id}"] = action.no_action_reason
+    return initial
+
+
+class StartResponseForm(GovukFormMixin, forms.Form):
+    report = forms.IntegerField(widget=forms.HiddenInput)
+    force = forms.IntegerField(widget=forms.HiddenInput)
