@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("oversight.organisations.urls")),
     path("recommendations/", include("oversight.recommendations.urls")),
     path("api/", api_urls),
+    path("api-tokens/", include("oversight.api.views")),
 ]
 
 handler404 = "oversight.views.not_found"
