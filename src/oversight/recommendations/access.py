@@ -8,7 +8,9 @@ them gets 404 (views call `get_object_or_404` on the scoped QuerySets below), ne
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from oversight.organisations.access import (
@@ -21,6 +23,8 @@ from oversight.organisations.models import GoverningBodyTerm, Organisation, Role
 
 from .models import (
     Committee,
+    Evidence,
+    EvidenceVersion,
     GoverningBodyResponse,
     GoverningBodyResponseQuerySet,
     Report,
@@ -57,6 +61,36 @@ def register_organisation_ids(user: AnyUser) -> set[int]:
 
 def visible_tracking_records(user: AnyUser) -> TrackingRecordQuerySet:
     return TrackingRecord.objects.filter(organisation_id__in=register_organisation_ids(user))
+
+
+def submitted_to_liaison(user: AnyUser) -> TrackingRecordQuerySet:
+    """Items owners have submitted for sign-off, waiting for this liaison officer's check."""
+    liaison_for = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
+    return TrackingRecord.objects.filter(organisation_id__in=liaison_for, signoff=SignoffStage.SUBMITTED)
+
+
+def with_hmicfrs_lead(user: AnyUser) -> TrackingRecordQuerySet:
+    """Items passed to HMICFRS for the forces this lead covers."""
+    forces = covered_force_ids(user, Role.HMICFRS_LEAD)
+    return TrackingRecord.objects.filter(organisation_id__in=forces, signoff=SignoffStage.WITH_HMICFRS)
+
+
+def visible_evidence_versions(user: AnyUser) -> QuerySet[EvidenceVersion]:
+    """Evidence files of the records the user may see: downloads are scoped through here."""
+    return EvidenceVersion.objects.filter(evidence__tracking__in=visible_tracking_records(user))
+
+
+def visible_evidence(user: AnyUser) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(tracking__in=visible_tracking_records(user))
+
+
+def owner_candidates(organisation: Organisation) -> QuerySet[User]:
+    """Who may be made the owner of an organisation's record: people with a role in it."""
+    return (
+        User.objects.filter(is_active=True, memberships__organisation=organisation)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def visible_reports(user: AnyUser) -> ReportQuerySet:
@@ -122,6 +156,41 @@ def can_record_review(user: AnyUser, tracking: TrackingRecord) -> bool:
 
 def can_view_history(user: AnyUser, tracking: TrackingRecord) -> bool:
     return can_view_tracking(user, tracking)
+
+
+def can_change_work_status(user: AnyUser, tracking: TrackingRecord) -> bool:
+    """Open, in progress, evidence gathering: only while the item is not awaiting sign-off."""
+    working = (SignoffStage.NOT_SUBMITTED, SignoffStage.RETURNED)
+    return can_contribute(user, tracking) and tracking.signoff in working
+
+
+@dataclass(frozen=True)
+class TrackingPermissions:
+    """What a person who can see a record may do on its page; each flag shows or hides a button."""
+
+    contribute: bool
+    change_status: bool
+    edit: bool
+    override_rag: bool
+    record_review: bool
+    record_hmicfrs_status: bool
+    decide_extension: bool
+
+    @property
+    def any_change(self) -> bool:
+        return any(vars(self).values())
+
+
+def tracking_permissions(user: AnyUser, tracking: TrackingRecord) -> TrackingPermissions:
+    return TrackingPermissions(
+        contribute=can_contribute(user, tracking),
+        change_status=can_change_work_status(user, tracking),
+        edit=can_edit_tracking(user, tracking),
+        override_rag=can_override_rag(user, tracking),
+        record_review=can_record_review(user, tracking),
+        record_hmicfrs_status=can_record_hmicfrs_status(user, tracking),
+        decide_extension=can_decide_extension(user, tracking),
+    )
 
 
 def can_manage_reports(user: AnyUser) -> bool:

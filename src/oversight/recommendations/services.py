@@ -234,14 +234,15 @@ def set_work_status(
 # Progress, evidence, reviews and extensions
 
 
-def post_update(tracking: TrackingRecord, by: User, text: str) -> ProgressUpdate:
+def post_update(tracking: TrackingRecord, by: User, text: str, version: int | None = None) -> ProgressUpdate:
     _require(access.can_contribute(by, tracking))
     if not text.strip():
         raise ValidationError({"text": "Enter the progress update."})
     with transaction.atomic():
-        update = ProgressUpdate.objects.create(tracking=tracking, author=by, text=text.strip())
-        if tracking.status == TrackingStatus.OPEN:
-            set_work_status(tracking, by, TrackingStatus.IN_PROGRESS, "First progress update")
+        locked = _locked(tracking, version)
+        update = ProgressUpdate.objects.create(tracking=locked, author=by, text=text.strip())
+        if locked.status == TrackingStatus.OPEN:
+            set_work_status(locked, by, TrackingStatus.IN_PROGRESS, "First progress update")
     return update
 
 
@@ -374,26 +375,32 @@ def override_rag(
     return locked
 
 
-def request_extension(tracking: TrackingRecord, by: User, new_due_on: dt.date, reason: str) -> ExtensionRequest:
+def request_extension(
+    tracking: TrackingRecord, by: User, new_due_on: dt.date, reason: str, version: int | None = None
+) -> ExtensionRequest:
     _require(access.can_contribute(by, tracking))
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason an extension is needed."})
-    if tracking.due_on and new_due_on <= tracking.due_on:
-        raise ValidationError({"requested_due_on": "The new due date must be after the current due date."})
-    if tracking.extensions.filter(decision=ExtensionDecision.PENDING).exists():
-        raise ValidationError("An extension request is already awaiting a decision.")
-    return ExtensionRequest.objects.create(
-        tracking=tracking, requested_by=by, current_due_on=tracking.due_on, requested_due_on=new_due_on,
-        reason=reason.strip(),
-    )  # fmt: skip
+    with transaction.atomic():
+        locked = _locked(tracking, version)
+        if locked.due_on and new_due_on <= locked.due_on:
+            raise ValidationError({"requested_due_on": "The new due date must be after the current due date."})
+        if locked.extensions.filter(decision=ExtensionDecision.PENDING).exists():
+            raise ValidationError("An extension request is already awaiting a decision.")
+        return ExtensionRequest.objects.create(
+            tracking=locked, requested_by=by, current_due_on=locked.due_on, requested_due_on=new_due_on,
+            reason=reason.strip(),
+        )  # fmt: skip
 
 
-def decide_extension(request: ExtensionRequest, by: User, approve: bool, reason: str) -> ExtensionRequest:
+def decide_extension(
+    request: ExtensionRequest, by: User, approve: bool, reason: str, version: int | None = None
+) -> ExtensionRequest:
     if not reason.strip():
         raise ValidationError({"decision_reason": "Give the reasons for the decision."})
     with transaction.atomic():
         locked_request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-        tracking = _locked(locked_request.tracking, None)
+        tracking = _locked(locked_request.tracking, version)
         _require(access.can_decide_extension(by, tracking))
         if locked_request.decision != ExtensionDecision.PENDING:
             raise TransitionNotAllowed("This extension request has already been decided.")
@@ -418,20 +425,27 @@ def update_tracking(tracking: TrackingRecord, by: User, version: int, **changes:
         due_on = changes.get("due_on")
         if due_on and due_on < locked.item.report.published_on:
             raise ValidationError({"due_on": "The due date cannot be before the report was published."})
+        owner = changes.get("owner")
+        if owner is not None and not access.owner_candidates(locked.organisation).filter(pk=owner.pk).exists():
+            raise ValidationError({"owner": "The owner must be someone in the organisation."})
         for field, value in changes.items():
             setattr(locked, field, value)
         _bump(locked, *changes)
     return locked
 
 
-def record_hmicfrs_status(tracking: TrackingRecord, by: User, status: str, comment: str) -> HmicfrsStatusEntry:
+def record_hmicfrs_status(
+    tracking: TrackingRecord, by: User, status: str, comment: str, version: int | None = None
+) -> HmicfrsStatusEntry:
     """A dated entry mirroring the inspectorate's own register, without changing the sign-off stage."""
     _require(access.can_record_hmicfrs_status(by, tracking))
     if status not in HmicfrsStatus.values or not status:
         raise ValidationError({"status": "Choose the inspectorate's status."})
     with transaction.atomic():
-        _mirror_hmicfrs(tracking, by, status, comment)
-    return tracking.hmicfrs_history.first()  # type: ignore[return-value]
+        locked = _locked(tracking, version)
+        _mirror_hmicfrs(locked, by, status, comment)
+        _bump(locked)
+    return locked.hmicfrs_history.first()  # type: ignore[return-value]
 
 
 # Reports: creating one opens a tracking record for each organisation it applies to.
@@ -473,6 +487,20 @@ def open_tracking_records(item: Item) -> list[TrackingRecord]:
         )
         records.append(record)
     return records
+
+
+def add_report(by: User, *, forces: list[Organisation] | None = None, **fields: Any) -> Report:
+    """A published report and the forces it covers (all of them, or those chosen)."""
+    _require(access.can_manage_reports(by))
+    report = Report(**fields)
+    report.full_clean()
+    chosen = [] if report.covers_all_forces else list(forces or [])
+    if not report.covers_all_forces and not chosen:
+        raise ValidationError({"forces": "Choose the forces the report covers, or say it covers all forces."})
+    with transaction.atomic():
+        report.save()
+        report.forces.set(chosen)
+    return report
 
 
 def add_item(report: Report, by: User, **fields: Any) -> Item:

@@ -1,0 +1,198 @@
+"""Filtering and sorting the register from GET parameters; the page and its exports share it.
+
+Database filters narrow the scoped QuerySet first; RAG is computed per record, so the RAG filter
+and every sort run in Python on the rows that remain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import QueryDict
+
+from oversight.lib.rag import Rag
+from oversight.organisations.models import Organisation
+
+from .models import (
+    ItemKind,
+    Report,
+    ReportKind,
+    SignoffStage,
+    TrackingRecord,
+    TrackingRecordQuerySet,
+    TrackingStatus,
+)
+
+OVERDUE_DUE, OVERDUE_REVIEW = "due", "review"
+OVERDUE_CHOICES = [(OVERDUE_DUE, "Past its due date"), (OVERDUE_REVIEW, "Quarterly review overdue")]
+RAG_CHOICES = [(rag.value, rag.value.title()) for rag in Rag]
+RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
+STATUS_ORDER = {value: index for index, value in enumerate(TrackingStatus.values)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record as the register shows it, with its RAG and flags worked out once."""
+
+    record: TrackingRecord
+    rag: Rag
+    rag_reason: str
+    overdue: bool
+    review_overdue: bool
+
+    @classmethod
+    def of(cls, record: TrackingRecord, today: dt.date) -> Row:
+        suggestion = record.suggested_rag(today)
+        reason = record.rag_override_reason if record.rag_override else suggestion.reason
+        return cls(record, record.rag(today), reason, record.is_overdue(today), record.is_review_overdue(today))
+
+
+def _reference_key(row: Row) -> tuple[str, str, int]:
+    item = row.record.item
+    return (item.reference or "~", item.number.zfill(6), item.pk)
+
+
+SORTS: dict[str, tuple[str, Callable[[Row], Any]]] = {
+    "due": ("Due date", lambda row: (row.record.due_on is None, row.record.due_on or dt.date.min, row.record.pk)),
+    "reference": ("Reference", _reference_key),
+    "rag": ("RAG", lambda row: (RAG_ORDER[row.rag], row.record.due_on or dt.date.max)),
+    "status": ("Local status", lambda row: (STATUS_ORDER.get(row.record.status, 99), row.record.pk)),
+    "organisation": ("Organisation", lambda row: (row.record.organisation.name, _reference_key(row))),
+}
+DEFAULT_SORT = "due"
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _choice(value: str | None, allowed: list[str]) -> str:
+    return value if value in allowed else ""
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    organisation: int | None = None
+    report: int | None = None
+    report_kind: str = ""
+    kind: str = ""
+    status: str = ""
+    signoff: str = ""
+    rag: str = ""
+    owner: int | None = None
+    overdue: str = ""
+    open: bool = False
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+
+    @classmethod
+    def from_query(cls, params: QueryDict) -> RegisterFilters:
+        """Unknown or malformed values are ignored rather than refused: a filter is a view, not a change."""
+        sort = params.get("sort", DEFAULT_SORT)
+        descending = sort.startswith("-")
+        sort = sort.lstrip("-")
+        return cls(
+            organisation=_int(params.get("organisation")),
+            report=_int(params.get("report")),
+            report_kind=_choice(params.get("report_kind"), ReportKind.values),
+            kind=_choice(params.get("kind"), ItemKind.values),
+            status=_choice(params.get("status"), TrackingStatus.values),
+            signoff=_choice(params.get("signoff"), SignoffStage.values),
+            rag=_choice(params.get("rag"), [rag.value for rag in Rag]),
+            owner=_int(params.get("owner")),
+            overdue=_choice(params.get("overdue"), [OVERDUE_DUE, OVERDUE_REVIEW]),
+            open=params.get("open") == "1",
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            descending=descending,
+        )
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The filters as GET parameters, with `changes` applied (None removes one)."""
+        values: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        sort, descending = values.pop("sort"), values.pop("descending")
+        query = {name: ("1" if value is True else str(value)) for name, value in values.items() if value}
+        if sort != DEFAULT_SORT or descending:
+            query["sort"] = f"{'-' if descending else ''}{sort}"
+        return query
+
+    def is_active(self) -> bool:
+        return bool(self.params(sort=DEFAULT_SORT, descending=False))
+
+    def filter_queryset(self, records: TrackingRecordQuerySet, today: dt.date) -> TrackingRecordQuerySet:
+        lookups = {
+            "organisation_id": self.organisation,
+            "item__report_id": self.report,
+            "item__report__kind": self.report_kind,
+            "item__kind": self.kind,
+            "status": self.status,
+            "signoff": self.signoff,
+            "owner_id": self.owner,
+        }
+        records = records.filter(**{name: value for name, value in lookups.items() if value})
+        if self.open:
+            records = records.open()
+        if self.overdue == OVERDUE_DUE:
+            records = records.overdue(today)
+        elif self.overdue == OVERDUE_REVIEW:
+            records = records.review_overdue(today)
+        return records
+
+    def rows(self, records: TrackingRecordQuerySet, today: dt.date | None = None) -> list[Row]:
+        """The filtered, sorted rows: exactly what the page lists and the exports contain."""
+        today = today or dt.date.today()
+        queryset = self.filter_queryset(records, today).with_related()
+        rows = [Row.of(record, today) for record in queryset]
+        if self.rag:
+            rows = [row for row in rows if row.rag == self.rag]
+        rows.sort(key=SORTS[self.sort][1], reverse=self.descending)
+        return rows
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices the filter panel offers, drawn from the records the person may see."""
+
+    organisations: list[Organisation]
+    reports: list[Report]
+    owners: list[User]
+
+    @classmethod
+    def for_records(cls, records: TrackingRecordQuerySet) -> FilterOptions:
+        ids = records.values("pk")
+        return cls(
+            organisations=list(Organisation.objects.filter(tracking_records__in=ids).distinct()),
+            reports=list(Report.objects.filter(items__tracking_records__in=ids).distinct()),
+            owners=list(User.objects.filter(owned_items__in=ids).distinct().order_by("first_name", "last_name")),
+        )
+
+
+def selected_labels(filters: RegisterFilters, options: FilterOptions) -> list[tuple[str, str, dict[str, str]]]:
+    """(heading, label, parameters without it) for each active filter, for the 'selected filters' tags."""
+    names: dict[str, dict[Any, str]] = {
+        "organisation": {org.pk: org.name for org in options.organisations},
+        "report": {report.pk: report.title for report in options.reports},
+        "report_kind": dict(ReportKind.choices),
+        "kind": dict(ItemKind.choices),
+        "status": dict(TrackingStatus.choices),
+        "signoff": dict(SignoffStage.choices),
+        "rag": dict(RAG_CHOICES),
+        "owner": {user.pk: user.get_full_name() or user.get_username() for user in options.owners},
+        "overdue": dict(OVERDUE_CHOICES),
+        "open": {True: "Open items only"},
+    }
+    headings = {
+        "organisation": "Organisation", "report": "Report", "report_kind": "Kind of report", "kind": "Kind of item",
+        "status": "Local status", "signoff": "Sign-off", "rag": "RAG", "owner": "Owner", "overdue": "Overdue",
+        "open": "Show",
+    }  # fmt: skip
+    selected = []
+    for name, labels in names.items():
+        value = getattr(filters, name)
+        if value:
+            selected.append((headings[name], labels.get(value, str(value)), filters.params(**{name: None})))
+    return selected

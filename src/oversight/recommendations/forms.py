@@ -1,0 +1,255 @@
+"""Forms for the register's pages: they parse and check input; the services make the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from oversight.forms import GovukFormMixin
+from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, find_deadline_phrase
+from oversight.organisations.models import Organisation
+
+from .access import owner_candidates
+from .models import Addressee, HmicfrsStatus, Item, ItemKind, RagOverride, Report, ReportKind, TrackingRecord
+from .services import WORK_STATUSES
+
+DATE_HINT = "For example, 27 3 2023"
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", DATE_HINT)
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(**kwargs)
+        self.error_messages["incomplete"] = "Enter the day, month and year"
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        if not data_list or not all(data_list):
+            return None
+        day, month, year = data_list
+        if len(year) != 4:
+            raise ValidationError(f"The year must include 4 numbers. {DATE_HINT}", code="invalid_year")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"Enter a real date. {DATE_HINT}", code="invalid_date") from error
+
+
+class VersionedForm(GovukFormMixin, forms.Form):
+    """Carries the record's version so a change made on a stale page is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def reason_field(label: str, *, required: bool = True, hint: str = "") -> forms.CharField:
+    return forms.CharField(label=label, required=required, help_text=hint, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class UpdateForm(VersionedForm):
+    text = reason_field("Progress update", hint="What has been done since the last update. It cannot be changed later.")
+
+
+class EvidenceForm(GovukFormMixin, forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    description = reason_field("Description (optional)", required=False)
+    url = forms.URLField(
+        label="Link to the evidence",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Leave blank if you upload a file",
+    )
+    file = forms.FileField(label="Or upload a file", required=False, help_text="PDF, Word, Excel, PowerPoint, "
+                           "OpenDocument text, CSV, text, PNG or JPEG")  # fmt: skip
+    effective_on = GovukDateField(
+        label="Effective date", help_text=f"The date the evidence speaks to, not today's date. {DATE_HINT}"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if bool(data.get("url")) == bool(data.get("file")) and not self.errors:
+            raise ValidationError("Give either a link or a file as the evidence, not both.", code="link_or_file")
+        return data
+
+
+class EvidenceVersionForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(label="New version of the file")
+
+
+class SignoffForm(VersionedForm):
+    reason = reason_field("Note")
+
+    def __init__(self, *args: Any, needs_reason: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = needs_reason
+        field.label = "Reasons" if needs_reason else "Note (optional)"
+        if needs_reason:
+            field.help_text = "Say what is missing or needed, so the owner knows what to do."
+            field.error_messages["required"] = "Give the reasons so the owner knows what is needed."
+
+
+class WorkStatusForm(VersionedForm):
+    status = forms.ChoiceField(
+        label="Status", widget=forms.RadioSelect, choices=[(status.value, status.label) for status in WORK_STATUSES]
+    )
+    note = reason_field("Note (optional)", required=False)
+
+
+class ExtensionRequestForm(VersionedForm):
+    requested_due_on = GovukDateField(label="New due date")
+    reason = reason_field("Why is an extension needed?")
+
+
+class ExtensionDecisionForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label="Decision", widget=forms.RadioSelect, choices=[("approve", "Approve"), ("refuse", "Refuse")]
+    )
+    decision_reason = reason_field("Reasons for the decision")
+
+
+class RagOverrideForm(VersionedForm):
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        widget=forms.RadioSelect,
+        choices=[*RagOverride.choices, ("", "Use the suggested rating (clear the override)")],
+        required=False,
+    )
+    reason = reason_field("Reason for the override", required=False, hint="Needed when you set a rating")
+
+
+class ReviewForm(VersionedForm):
+    reviewed_on = GovukDateField(label="Date of the review")
+    note = reason_field("What the review found")
+
+
+class HmicfrsStatusForm(VersionedForm):
+    status = forms.ChoiceField(
+        label="HMICFRS status", widget=forms.RadioSelect, choices=[c for c in HmicfrsStatus.choices if c[0]]
+    )
+    comment = reason_field("Comment (optional)", required=False, hint="As written on the inspectorate's register")
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class TrackingEditForm(VersionedForm):
+    owner = OwnerChoiceField(label="Owner", queryset=User.objects.none(), required=False, empty_label="No owner")
+    portfolio = forms.CharField(label="Portfolio", max_length=200, required=False)
+    due_on = GovukDateField(label="Due date", required=False)
+    next_review_on = GovukDateField(label="Next review date", required=False)
+
+    def __init__(self, *args: Any, tracking: TrackingRecord, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owner_candidates(tracking.organisation)  # type: ignore[attr-defined]
+
+
+# Reports and items
+
+FORCES_ALL, FORCES_CHOSEN = "all", "chosen"
+
+
+class ReportForm(GovukFormMixin, forms.Form):
+    title = forms.CharField(label="Title", max_length=300)
+    kind = forms.ChoiceField(label="Kind of report", choices=ReportKind.choices, widget=forms.RadioSelect)
+    published_on = GovukDateField(label="Publication date")
+    url = forms.URLField(label="Link to the report (optional)", required=False, max_length=500, assume_scheme="https")
+    summary = reason_field("Summary (optional)", required=False)
+    coverage = forms.ChoiceField(
+        label="Forces covered",
+        widget=forms.RadioSelect,
+        choices=[(FORCES_ALL, "All forces"), (FORCES_CHOSEN, "The forces chosen below")],
+    )
+    forces = forms.ModelMultipleChoiceField(
+        label="Forces", queryset=Organisation.objects.forces(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("coverage") == FORCES_CHOSEN and not data.get("forces"):
+            self.add_error("forces", "Choose the forces the report covers, or choose all forces.")
+        if (published := data.get("published_on")) and published > dt.date.today():
+            self.add_error("published_on", "The publication date must be today or in the past.")
+        return data
+
+    def report_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "kind": data["kind"],
+            "published_on": data["published_on"],
+            "url": data["url"],
+            "summary": data["summary"],
+            "covers_all_forces": data["coverage"] == FORCES_ALL,
+            "forces": list(data["forces"]) if data["coverage"] == FORCES_CHOSEN else [],
+        }
+
+
+class ItemForm(GovukFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="Kind of item", choices=ItemKind.choices, widget=forms.RadioSelect)
+    reference = forms.CharField(label="Inspectorate's reference (optional)", max_length=40, required=False,
+                                help_text="For example, 10618")  # fmt: skip
+    number = forms.CharField(label="Number in the report (optional)", max_length=40, required=False)
+    text = reason_field("Text as written in the report")
+    deadline_phrase = forms.CharField(
+        label="Deadline as written (optional)",
+        max_length=120,
+        required=False,
+        help_text='For example "Within six months" or "By March 2023". Left blank, it is taken from the text.',
+    )
+    addressees = forms.MultipleChoiceField(
+        label="Addressed to", choices=Addressee.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    mandatory = forms.BooleanField(label="Mandatory", required=False, initial=True)
+    cause_of_concern = forms.ModelChoiceField(
+        label="Cause of concern it answers (optional)", queryset=Item.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["cause_of_concern"].queryset = report.items.filter(  # type: ignore[attr-defined]
+            kind=ItemKind.CAUSE_OF_CONCERN
+        )
+        self.fields["mandatory"].initial = report.mandatory_by_default
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not data.get("deadline_phrase") and data.get("text"):
+            data["deadline_phrase"] = find_deadline_phrase(data["text"])
+        try:
+            due_date_from_phrase(data.get("deadline_phrase"), self.report.published_on)
+        except DeadlinePhraseError as error:
+            self.add_error("deadline_phrase", f"{error}. Write it as the report does, for example 'Within six months'.")
+        if data.get("cause_of_concern") and data.get("kind") != ItemKind.RECOMMENDATION:
+            self.add_error("cause_of_concern", "Only a recommendation can be linked to a cause of concern.")
+        return data
+
+    def item_fields(self) -> dict[str, Any]:
+        names = ("kind", "reference", "number", "text", "deadline_phrase", "addressees", "mandatory")
+        fields = {name: self.cleaned_data[name] for name in names}
+        fields["cause_of_concern"] = self.cleaned_data.get("cause_of_concern")
+        return fields
+
+
+def add_service_error(form: forms.Form, error: ValidationError, redirect: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form: on its field if the form has one, else on top."""
+    redirect = redirect or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = redirect.get(field, field)
+        form.add_error(target if target in form.fields else None, errors)

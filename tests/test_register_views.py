@@ -1,0 +1,234 @@
+"""The register page, its filters and sorting, its CSV and XLSX exports, and the home-page counts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from oversight.organisations.models import Organisation
+from oversight.recommendations.models import ItemKind, ReportKind, SignoffStage, TrackingRecord, TrackingStatus
+from oversight.recommendations.summary import register_summary
+from tests.conftest import client_for
+from tests.factories import ReportFactory, TrackingRecordFactory
+from tests.personas import Personas
+
+TODAY = dt.date.today()
+REGISTER = reverse("recommendations:register")
+CSV = reverse("recommendations:register_csv")
+XLSX = reverse("recommendations:register_xlsx")
+
+
+@pytest.fixture
+def records(personas: Personas, wmp: Organisation) -> dict[str, TrackingRecord]:
+    """Four West Midlands records in different states and one Avon and Somerset record."""
+    avon = Organisation.objects.get(slug="avon-and-somerset-police")
+    thematic = ReportFactory(title="Crimes against older people", forces=[wmp, avon])
+    peel = ReportFactory(title="PEEL West Midlands", kind=ReportKind.PEEL, forces=[wmp])
+    late = TrackingRecordFactory(
+        item__report=thematic, item__reference="10618", organisation=wmp, owner=personas.owner,
+        due_on=TODAY - dt.timedelta(days=10),
+    )  # fmt: skip
+    on_track = TrackingRecordFactory(
+        item__report=peel, item__reference="30001", item__kind=ItemKind.AREA_FOR_IMPROVEMENT, organisation=wmp,
+        owner=personas.second_owner, due_on=TODAY + dt.timedelta(days=200),
+        next_review_on=TODAY + dt.timedelta(days=60),
+    )  # fmt: skip
+    on_track.updates.create(author=personas.owner, text="Working on it")
+    review_late = TrackingRecordFactory(
+        item__report=peel, item__reference="30002", organisation=wmp, owner=personas.owner,
+        due_on=TODAY + dt.timedelta(days=300), next_review_on=TODAY - dt.timedelta(days=5),
+        status=TrackingStatus.PENDING_SIGNOFF, signoff=SignoffStage.SUBMITTED,
+    )  # fmt: skip
+    closed = TrackingRecordFactory(
+        item__report=peel, item__reference="30003", organisation=wmp, status=TrackingStatus.CLOSED,
+        signoff=SignoffStage.SIGNED_OFF, due_on=TODAY - dt.timedelta(days=100),
+    )  # fmt: skip
+    avon_record = TrackingRecordFactory(item__report=thematic, item__reference="99999", organisation=avon)
+    return {"late": late, "on_track": on_track, "review_late": review_late, "closed": closed, "avon": avon_record}
+
+
+def _listed(response: object) -> list[int]:
+    return [row.record.pk for row in response.context["page"].object_list]  # type: ignore[attr-defined]
+
+
+def _csv_refs(content: bytes) -> list[str]:
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    assert rows[0][0] == "Reference"
+    return [row[0] for row in rows[1:]]
+
+
+def _xlsx_refs(content: bytes) -> list[str]:
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    values = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == "Reference"
+    return [str(value) for value in values[1:]]
+
+
+@pytest.mark.parametrize("name", ["liaison", "owner", "hmicfrs_lead", "committee_member", "opcc_officer"])
+def test_people_of_the_force_see_its_register_and_not_another_force(
+    personas: Personas, records: dict[str, TrackingRecord], name: str
+) -> None:
+    response = client_for(getattr(personas, name)).get(REGISTER)
+    assert response.status_code == 200
+    listed = set(_listed(response))
+    wmp_records = {records[key].pk for key in ("late", "on_track", "review_late", "closed")}
+    assert listed == wmp_records
+    assert records["avon"].pk not in listed
+    assert "99999" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["other_hmicfrs_lead", "administrator", "national_analyst", "no_role"])
+def test_people_outside_the_force_see_none_of_its_records_in_the_page_or_exports(
+    personas: Personas, records: dict[str, TrackingRecord], name: str
+) -> None:
+    client = client_for(getattr(personas, name))
+    listed = set(_listed(client.get(REGISTER)))
+    assert not listed & {records[key].pk for key in ("late", "on_track", "review_late", "closed")}
+    assert "10618" not in _csv_refs(client.get(CSV).content)
+    assert "10618" not in _xlsx_refs(client.get(XLSX).content)
+
+
+def test_other_force_liaison_sees_only_their_own(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    client = client_for(personas.other_force)
+    assert _listed(client.get(REGISTER)) == [records["avon"].pk]
+    assert _csv_refs(client.get(CSV).content) == ["99999"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"overdue": "due"}, ["late"]),
+        ({"overdue": "review"}, ["review_late"]),
+        ({"rag": "red"}, ["late"]),
+        ({"rag": "blue"}, ["closed"]),
+        ({"rag": "green"}, ["on_track"]),
+        ({"kind": ItemKind.AREA_FOR_IMPROVEMENT}, ["on_track"]),
+        ({"report_kind": ReportKind.PEEL, "open": "1"}, ["on_track", "review_late"]),
+        ({"status": TrackingStatus.PENDING_SIGNOFF}, ["review_late"]),
+        ({"signoff": SignoffStage.SUBMITTED}, ["review_late"]),
+        ({"open": "1"}, ["late", "on_track", "review_late"]),
+        ({"rag": "nonsense", "status": "nonsense"}, ["late", "on_track", "review_late", "closed"]),
+    ],
+)
+def test_filters_and_exports_hold_exactly_the_filtered_set(
+    personas: Personas, records: dict[str, TrackingRecord], query: dict[str, str], expected: list[str]
+) -> None:
+    client = client_for(personas.liaison)
+    response = client.get(REGISTER, query)
+    assert set(_listed(response)) == {records[key].pk for key in expected}
+    assert response.context["count"] == len(expected)
+    references = sorted(records[key].item.reference for key in expected)
+    assert sorted(_csv_refs(client.get(CSV, query).content)) == references
+    assert sorted(_xlsx_refs(client.get(XLSX, query).content)) == references
+
+
+def test_filter_by_owner_and_report(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    client = client_for(personas.liaison)
+    owned = client.get(REGISTER, {"owner": personas.owner.pk})
+    assert set(_listed(owned)) == {records["late"].pk, records["review_late"].pk}
+    report = records["late"].item.report
+    assert _listed(client.get(REGISTER, {"report": report.pk})) == [records["late"].pk]
+
+
+def test_organisation_filter_for_a_lead_covering_two_forces(
+    personas: Personas, records: dict[str, TrackingRecord]
+) -> None:
+    membership = personas.hmicfrs_lead.memberships.get()
+    membership.covers.add(records["avon"].organisation)
+    client = client_for(personas.hmicfrs_lead)
+    assert len(_listed(client.get(REGISTER))) == 5
+    only_avon = client.get(REGISTER, {"organisation": records["avon"].organisation_id})
+    assert _listed(only_avon) == [records["avon"].pk]
+
+
+def test_sorting_by_due_date_reference_and_rag(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    client = client_for(personas.liaison)
+    by_due = _listed(client.get(REGISTER))
+    assert by_due == [records[key].pk for key in ("closed", "late", "on_track", "review_late")]
+    by_due_desc = _listed(client.get(REGISTER, {"sort": "-due"}))
+    assert by_due_desc == list(reversed(by_due))
+    by_reference = _listed(client.get(REGISTER, {"sort": "reference"}))
+    assert by_reference == [records[key].pk for key in ("late", "on_track", "review_late", "closed")]
+    by_rag = client.get(REGISTER, {"sort": "rag"})
+    assert _listed(by_rag)[0] == records["late"].pk and _listed(by_rag)[-1] == records["closed"].pk
+    assert 'aria-sort="ascending"' in by_rag.content.decode()
+    csv_order = _csv_refs(client.get(CSV, {"sort": "rag"}).content)
+    assert csv_order[0] == "10618" and csv_order[-1] == "30003"
+
+
+def test_page_shows_columns_badges_and_export_links_keep_filters(
+    personas: Personas, records: dict[str, TrackingRecord]
+) -> None:
+    page = client_for(personas.liaison).get(REGISTER, {"overdue": "due"}).content.decode()
+    assert "app-rag app-rag--red" in page
+    assert "Crimes against older people" in page and "Owen Patel" in page
+    assert f"{CSV}?overdue=due" in page and f"{XLSX}?overdue=due" in page
+    assert "1 item" in page
+    assert reverse("recommendations:tracking", args=[records["late"].pk]) in page
+
+
+def test_exports_are_attachments_named_with_the_date(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    client = client_for(personas.liaison)
+    response = client.get(CSV)
+    assert response["Content-Disposition"] == f'attachment; filename="recommendation-register-{TODAY.isoformat()}.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header, late = rows[0], next(row for row in rows if row[0] == "10618")
+    assert late[header.index("Item text")] == records["late"].item.text
+    assert late[header.index("Overdue")] == "Yes"
+    assert late[header.index("RAG")] == "Red"
+    xlsx = client.get(XLSX)
+    assert xlsx["Content-Disposition"].endswith(f'-{TODAY.isoformat()}.xlsx"')
+
+
+def test_export_neutralises_spreadsheet_formulas(personas: Personas, wmp: Organisation) -> None:
+    TrackingRecordFactory(item__report=ReportFactory(forces=[wmp]), item__reference="1", item__text="=HYPERLINK(1)")
+    rows = list(csv.reader(io.StringIO(client_for(personas.liaison).get(CSV).content.decode())))
+    assert rows[1][rows[0].index("Item text")] == "'=HYPERLINK(1)"
+
+
+def test_export_covers_every_page(personas: Personas, wmp: Organisation) -> None:
+    report = ReportFactory(forces=[wmp])
+    for _ in range(55):
+        TrackingRecordFactory(item__report=report)
+    client = client_for(personas.liaison)
+    assert len(_listed(client.get(REGISTER))) == 50
+    assert len(_listed(client.get(REGISTER, {"page": 2}))) == 5
+    assert len(_csv_refs(client.get(CSV).content)) == 55
+
+
+def test_register_avoids_a_query_per_row(
+    personas: Personas, wmp: Organisation, django_assert_max_num_queries: object
+) -> None:
+    report = ReportFactory(forces=[wmp])
+    for _ in range(30):
+        TrackingRecordFactory(item__report=report, owner=personas.owner)
+    client = client_for(personas.liaison)
+    with django_assert_max_num_queries(20):  # type: ignore[operator]
+        client.get(REGISTER)
+
+
+def test_home_summary_counts_and_links(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    summary = register_summary(personas.liaison)
+    assert summary["open"].count == 3  # type: ignore[attr-defined]
+    rag = {entry.rag: entry.count for entry in summary["rag"]}  # type: ignore[attr-defined]
+    assert rag["red"] == 1 and rag["blue"] == 0
+    flags = {entry.label: entry.count for entry in summary["flags"]}  # type: ignore[attr-defined]
+    assert flags == {"Past their due date": 1, "Quarterly review overdue": 1, "Pending sign-off": 1}
+    yours = {entry.label: entry.count for entry in summary["yours"]}  # type: ignore[attr-defined]
+    assert yours == {"Submitted to you for checking": 1}
+    owner_yours = {entry.label: entry.count for entry in register_summary(personas.owner)["yours"]}  # type: ignore[attr-defined]
+    assert owner_yours == {"Open items you own": 2}
+    home = client_for(personas.liaison).get(reverse("home")).content.decode()
+    assert "Submitted to you for checking" in home and "signoff=submitted" in home
+
+
+def test_home_summary_is_empty_without_a_register(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    assert register_summary(personas.no_role) == {}
+    assert register_summary(personas.administrator) == {}
+    assert "Recommendation register" not in client_for(personas.no_role).get(reverse("home")).content.decode()
