@@ -151,3 +151,13 @@ def response_initial(response: GoverningBodyResponse, actions: list[ResponseActi
 class StartResponseForm(GovukFormMixin, forms.Form):
     report = forms.IntegerField(widget=forms.HiddenInput)
     force = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PublishResponseForm(GovukFormMixin, forms.Form):
+    published_url = forms.URLField(
+        label="Where the response is published (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The address of the response on the governing body's website",
+    )

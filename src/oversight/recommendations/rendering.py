@@ -18,7 +18,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from .models import GoverningBodyResponse, ResponseAction
-from .papers import Paper, PaperItem
+from .papers import Paper, PaperItem, natural_key
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -100,8 +100,15 @@ def paper_pdf(paper: Paper) -> bytes:
     return _pdf(paper_pdf_html(paper))
 
 
+def ordered_actions(response: GoverningBodyResponse) -> list[ResponseAction]:
+    """The response's rows in the report's numbering: 2 before 10."""
+    actions = response.actions.select_related("item")
+    return sorted(actions, key=lambda action: (natural_key(action.item.number), action.item.reference, action.item.pk))
+
+
 def response_pdf_html(response: GoverningBodyResponse) -> str:
-    return render_to_string("recommendations/response_pdf.html", {"response": response})
+    context = {"response": response, "actions": ordered_actions(response)}
+    return render_to_string("recommendations/response_pdf.html", context)
 
 
 def response_pdf(response: GoverningBodyResponse) -> bytes:
@@ -273,6 +280,6 @@ def response_docx(response: GoverningBodyResponse) -> bytes:
     document.add_heading(f"Comments of the chief constable, {response.force.name}", level=1)
     document.add_paragraph(response.chief_constable_comments or "Not yet written.")
     document.add_heading("Recommendations", level=1)
-    for action in response.actions.select_related("item").order_by("item__number", "item__pk"):
+    for action in ordered_actions(response):
         _response_action(document, action)
     return _to_bytes(document)
