@@ -65,6 +65,7 @@ class EvidenceForm(GovukFormMixin, forms.Form):
         max_length=500,
         assume_scheme="https",
         help_text="Leave blank if you upload a file",
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
     )
     file = forms.FileField(label="Or upload a file", required=False, help_text="PDF, Word, Excel, PowerPoint, "
                            "OpenDocument text, CSV, text, PNG or JPEG")  # fmt: skip
@@ -163,7 +164,13 @@ class ReportForm(GovukFormMixin, forms.Form):
     title = forms.CharField(label="Title", max_length=300)
     kind = forms.ChoiceField(label="Kind of report", choices=ReportKind.choices, widget=forms.RadioSelect)
     published_on = GovukDateField(label="Publication date")
-    url = forms.URLField(label="Link to the report (optional)", required=False, max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label="Link to the report (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
+    )
     summary = reason_field("Summary (optional)", required=False)
     coverage = forms.ChoiceField(
         label="Forces covered",

@@ -49,6 +49,15 @@ from ..models import (
 
 Data = dict[str, Any]
 
+# The sign-off steps as buttons say them; the transition rows keep the past-tense labels.
+STEP_BUTTONS = {
+    TransitionAction.SUBMIT: "Submit for sign-off",
+    TransitionAction.RETURN_TO_OWNER: "Return to the owner",
+    TransitionAction.PASS_TO_HMICFRS: "Submit to HMICFRS",
+    TransitionAction.SIGN_OFF: "Sign off",
+    TransitionAction.RETURN_FROM_HMICFRS: "Return to the force",
+}
+
 
 def _record(request: AuthedRequest, pk: int) -> TrackingRecord:
     records = access.visible_tracking_records(request.user).with_related()
@@ -64,7 +73,7 @@ def tracking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "row": Row.of(record, timezone.localdate()),
         "suggestion": record.suggested_rag(),
         "permissions": access.tracking_permissions(user, record),
-        "signoff_actions": [(action, action.label) for action in services.allowed_actions(user, record)],
+        "signoff_actions": [(action, STEP_BUTTONS[action]) for action in services.allowed_actions(user, record)],
         "updates": record.updates.select_related("author"),
         "evidence": record.evidence.select_related("added_by").prefetch_related("versions__uploaded_by"),
         "extensions": record.extensions.select_related("requested_by", "decided_by"),
@@ -185,7 +194,7 @@ def signoff(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     needs_reason = services.RULES[step].needs_reason
     form = _bound(request, SignoffForm, {"version": record.version}, needs_reason=needs_reason)
     return _run(request, record, Action(
-        action.label, action.label, f"{action.label}.", form,
+        STEP_BUTTONS[action], STEP_BUTTONS[action], f"{action.label}.", form,
         lambda data: services.transition(record, user, step, data["reason"], data["version"]),
     ))  # fmt: skip
 
