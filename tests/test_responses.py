@@ -108,6 +108,17 @@ def test_opcc_officer_writes_the_body_part(response: GoverningBodyResponse, pers
     assert sorted(a.steps for a in response.actions.all()) == ["Steps for 10", "Steps for 2"]
 
 
+def test_recommendation_text_is_shown_as_text_never_as_markup_or_template(
+    report: Report, wmp: Organisation, personas: Personas
+) -> None:
+    ItemFactory(report=report, number="3", reference="", text="<b>Bold</b> {{ csrf_token }} {% now 'Y' %}")
+    response = services.start_response(report, wmp, personas.opcc_officer)
+    page = client_for(personas.opcc_officer).get(_url("response", response)).content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; {{ csrf_token }} {% now &#x27;Y&#x27; %}" in page
+    assert "Supervise acquisitive crime investigations." in page
+    assert page.count('name="csrfmiddlewaretoken"') == 3  # one per form: sign out, save, publish
+
+
 def test_liaison_officer_writes_the_chief_constables_comments(
     response: GoverningBodyResponse, personas: Personas
 ) -> None:

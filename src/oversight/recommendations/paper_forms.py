@@ -10,7 +10,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import format_html, linebreaks
 
 from oversight.forms import GovukFormMixin
 from oversight.organisations.access import has_role
@@ -30,6 +29,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.committee = committee
+        self.helper.disable_csrf = True
 
     def clean_held_on(self) -> Any:
         held_on = self.cleaned_data["held_on"]
@@ -65,6 +65,7 @@ class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.helper.disable_csrf = True
         self.fields["force"].queryset = liaison_forces(user)  # type: ignore[attr-defined]
 
     def clean_notified_on(self) -> Any:
@@ -99,6 +100,8 @@ class ResponseForm(VersionedForm):
         self.writes_cc = access.can_write_chief_constable_comments(user, response)
         self.writes_body = access.can_write_body_response(user, response)
         self.actions = actions
+        self.item_texts: dict[str, str] = {}
+        self.helper.disable_csrf = True
         layout: list[Any] = [Field("version")]
         if self.writes_cc:
             self.fields["chief_constable_comments"] = _text_area(f"Comments of the chief constable, {response.force}")
@@ -115,7 +118,9 @@ class ResponseForm(VersionedForm):
         self.fields[steps] = _text_area("Steps to be taken")
         self.fields[reason] = _text_area("Or why no steps will be taken")
         legend = f"Recommendation {item.number}".strip() + (f" ({item.reference})" if item.reference else "")
-        text = HTML(format_html('<div class="govuk-inset-text">{}</div>', linebreaks(item.text)))
+        # crispy compiles HTML() content as a template: the text goes in as a variable, never as markup.
+        self.item_texts[f"i{item.pk}"] = item.text
+        text = HTML(f'<div class="govuk-inset-text">{{{{ form.item_texts.i{item.pk}|linebreaks }}}}</div>')
         return Fieldset(text, Field.textarea(steps), Field.textarea(reason), legend=legend, legend_size="m")
 
     @property
@@ -161,3 +166,8 @@ class PublishResponseForm(GovukFormMixin, forms.Form):
         assume_scheme="https",
         help_text="The address of the response on the governing body's website",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field.text("published_url"))
