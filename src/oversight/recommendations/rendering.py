@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Sequence
 
 from django.template.loader import render_to_string
@@ -157,10 +158,17 @@ def _items_table(document: DocxDocument, items: Sequence[PaperItem], *, signed_o
     _table(document, headers, rows)
 
 
-def _to_bytes(document: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _to_bytes(document: DocxDocument, stamp: dt.date) -> bytes:
+    """The saved document with every zip entry dated `stamp`: python-docx dates them with the clock."""
+    saved = io.BytesIO()
+    document.save(saved)
+    stamped = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stamped, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=(stamp.year, stamp.month, stamp.day, 12, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(entry.filename))
+    return stamped.getvalue()
 
 
 def _paper_heading(document: DocxDocument, paper: Paper) -> None:
@@ -250,7 +258,7 @@ def paper_docx(paper: Paper) -> bytes:
     if paper.contact:
         document.add_heading("Contact officer", level=1)
         document.add_paragraph(f"Name: {paper.contact.name}\nTitle: {paper.contact.title}")
-    return _to_bytes(document)
+    return _to_bytes(document, paper.period.end)
 
 
 def _response_action(document: DocxDocument, action: ResponseAction) -> None:
@@ -282,4 +290,4 @@ def response_docx(response: GoverningBodyResponse) -> bytes:
     document.add_heading("Recommendations", level=1)
     for action in ordered_actions(response):
         _response_action(document, action)
-    return _to_bytes(document)
+    return _to_bytes(document, response.published_on or response.due_on)
