@@ -805,9 +805,9 @@ def _wmp_older_and_stalking(cast: Cast) -> None:
         .review("2026-08-19", "NPCC consultation on breach guidance closed in July.")
     )
     (
-        cast.story("stalking", owner="ppu", since="2017-08-01").update(
-            "2022-09-01", "Remains open until recommendation 9472 is closed."
-        )
+        cast.story("stalking", owner="ppu", since="2017-08-01")
+        .update("2022-09-01", "Remains open until recommendation 9472 is closed.")
+        .update("2026-08-19", "Still open: the force's actions are complete and 9472 awaits national guidance.")
     )
 
 
