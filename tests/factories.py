@@ -14,6 +14,7 @@ from oversight.recommendations.models import Item, ItemKind, Report, ReportKind,
 class ReportFactory(DjangoModelFactory):
     class Meta:
         model = Report
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Inspection report {n}")
     kind = ReportKind.THEMATIC

@@ -17,3 +17,5 @@ class GovukFormMixin:
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
+        # Templates write their own {% csrf_token %} inside the <form> they own.
+        self.helper.disable_csrf = True
