@@ -1,0 +1,198 @@
+"""A force's workforce register: people, units, postings, line management, associations, case involvement.
+
+The connection rules that read these tables live in `connections.py`; the indexes below are shaped
+for its queries at national scale (about 240,000 people and 3 million connections).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from oversight.organisations.models import Organisation
+
+
+class PersonKind(models.TextChoices):
+    OFFICER = "officer", "Police officer"
+    STAFF = "staff", "Police staff"
+
+
+class AssociationKind(models.TextChoices):
+    PARTNER = "partner", "Partner"
+    FAMILY = "family", "Family"
+    FRIENDSHIP = "friendship", "Friendship"
+    OTHER = "other", "Other"
+
+
+class Unit(models.Model):
+    """A team or department, within an area or command ("Response Team B" in "Walsall")."""
+
+    force = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="units", limit_choices_to={"kind": "force"}
+    )
+    name = models.CharField(max_length=120)
+    area = models.CharField(max_length=120, blank=True, help_text="Area or command; blank for force-wide units")
+
+    class Meta:
+        ordering = ["force", "area", "name"]
+        constraints = [models.UniqueConstraint(fields=["force", "area", "name"], name="unit_unique_in_force")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.area}" if self.area else self.name
+
+
+class Person(models.Model):
+    """Someone serving with a force, officer or staff, with their current unit."""
+
+    force = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="workforce", limit_choices_to={"kind": "force"}
+    )
+    staff_number = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=PersonKind.choices)
+    rank_or_grade = models.CharField(max_length=60, blank=True)
+    role = models.CharField(max_length=120, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="current_people")
+    service_start = models.DateField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workforce_person",
+        help_text="The login of this person, if they have one",
+    )
+    works_with_vulnerable = models.BooleanField(default=False, help_text="Works with vulnerable victims")
+
+    class Meta:
+        ordering = ["force", "name"]
+        verbose_name_plural = "people"
+        constraints = [models.UniqueConstraint(fields=["force", "staff_number"], name="person_staff_number_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """Rank and name as colleagues write it ("Sgt A Khan")."""
+        return f"{self.rank_or_grade} {self.name}".strip()
+
+
+class PostingQuerySet(models.QuerySet["Posting"]):
+    def overlapping(self, posting: Posting) -> PostingQuerySet:
+        """Postings whose period shares at least one day with `posting`'s."""
+        found = self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=posting.started_on))
+        if posting.ended_on:
+            found = found.filter(started_on__lte=posting.ended_on)
+        return found
+
+
+class Posting(models.Model):
+    """A period in a unit. `ended_on` is the last day in post; open postings have none."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="postings")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="postings")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="posting_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ended_on__isnull=True), name="posting_one_open_per_person"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "started_on", "ended_on"], name="posting_unit_period"),
+            models.Index(fields=["person", "started_on"], name="posting_person_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.unit} from {self.started_on}"
+
+    def clean(self) -> None:
+        if self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "A posting cannot end before it starts."})
+        overlapping = Posting.objects.filter(person_id=self.person_id).exclude(pk=self.pk).overlapping(self)
+        if overlapping.exists():
+            raise ValidationError("This posting overlaps another posting of the same person.")
+
+
+class LineManagement(models.Model):
+    """`manager` line-manages `person` over the period."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="managed_by")
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="manages")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "started_on"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(person=F("manager")), name="line_manager_not_self"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="line_management_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "ended_on"], name="line_mgmt_person"),
+            models.Index(fields=["manager", "ended_on"], name="line_mgmt_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} manages {self.person} from {self.started_on}"
+
+
+class Association(models.Model):
+    """A relationship `person` declared with `other`; it connects them both ways."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="associations")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="associated_by")
+    kind = models.CharField(max_length=12, choices=AssociationKind.choices)
+    declared_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["person", "declared_on"]
+        constraints = [models.CheckConstraint(condition=~Q(person=F("other")), name="association_not_self")]
+        indexes = [
+            models.Index(fields=["person"], name="association_person"),
+            models.Index(fields=["other"], name="association_other"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} declared {self.get_kind_display().lower()} {self.other}"
+
+
+class CaseInvolvement(models.Model):
+    """A part someone played in a previous case (investigator, witness, subject...)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="case_involvements")
+    case_reference = models.CharField(max_length=60)
+    role = models.CharField(max_length=60)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="case_involvement_ends_after_start",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["person"], name="case_involvement_person"),
+            models.Index(fields=["case_reference"], name="case_involvement_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.role} in {self.case_reference}"
