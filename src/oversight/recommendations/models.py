@@ -543,7 +543,9 @@ class ForthcomingInspection(models.Model):
     title = models.CharField(max_length=200)
     expected = models.CharField(max_length=100, help_text='As notified, for example "Early October"')
     notified_on = models.DateField()
-    completed = models.BooleanField(default=False)
+    completed_on = models.DateField(
+        null=True, blank=True, help_text="When the inspection took place; papers before then still list it"
+    )
 
     class Meta:
         ordering = ["notified_on"]

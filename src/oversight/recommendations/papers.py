@@ -286,7 +286,8 @@ def _published(report: Report) -> PublishedReport:
 
 def _forthcoming(forces: list[Organisation], period: Period) -> tuple[Inspection, ...]:
     inspections = (
-        ForthcomingInspection.objects.filter(force__in=forces, notified_on__lte=period.end, completed=False)
+        ForthcomingInspection.objects.filter(force__in=forces, notified_on__lte=period.end)
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=period.end))
         .select_related("force")
         .order_by("notified_on", "title", "pk")
     )
