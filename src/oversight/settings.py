@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "oversight.audit",
     "oversight.recommendations",
     "oversight.workforce",
+    "oversight.cases",
     "oversight.api",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("oversight.accounts.urls")),
     path("organisations/", include("oversight.organisations.urls")),
     path("recommendations/", include("oversight.recommendations.urls")),
+    path("cases/", include("oversight.cases.urls")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]

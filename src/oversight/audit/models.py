@@ -1,0 +1,90 @@
+"""Reads of locked records and alerts about attempts to reach them.
+
+Generic over the record (content type and id) so that any app with locked records can use it;
+the record's own app decides who may read these rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from oversight.organisations.models import Organisation
+
+
+class ReadLog(models.Model):
+    """One read of a locked record: who, when, what they looked at, and through which route."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    what = models.CharField(max_length=200, help_text='For example "case page", "audit report PDF"')
+    route = models.CharField(max_length=10, default="web", help_text="web, api or export")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AlertKind(models.TextChoices):
+    EXCLUDED_OPENED = "excluded_opened", "An excluded person tried to open the record"
+    EXCLUDED_SEARCHED = "excluded_searched", "An excluded person searched for a party to the record"
+    BREAK_GLASS = "break_glass", "Break-glass access opened"
+    OVERRIDE = "override", "Independence check overridden"
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def unacknowledged(self) -> AlertQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Alert(models.Model):
+    """A silent alert to the force's PSD lead: the person who caused it is told nothing."""
+
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="alerts")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    detail = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def log_read(user: User, record: models.Model, what: str, route: str = "web") -> ReadLog:
+    return ReadLog.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        what=what[:200],
+        route=route,
+    )
+
+
+def raise_alert(kind: str, organisation: Organisation, record: models.Model, actor: User, detail: str) -> Alert:
+    return Alert.objects.create(
+        kind=kind,
+        organisation=organisation,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        actor=actor,
+        detail=detail,
+    )

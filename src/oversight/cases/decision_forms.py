@@ -1,0 +1,277 @@
+"""Forms for decisions on a case, the recommendation 1 audit and dip samples: they parse input; the
+services in decisions.py and audits.py check it and make the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from oversight.forms import GovukFormMixin
+from oversight.organisations.models import Organisation
+
+from . import access
+from .decisions import MISSING_REASONS, must_refer
+from .models import Case, ConductOutcome, Deployment, RecordedAs, ReferralOutcome, Score, Subject
+from .rules import AUDIT_CHECKLIST, REFERRAL_CRITERIA
+
+DATE_HINT = "For example, 27 3 2024"
+
+
+class DateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
+
+    def __init__(self, *, required_message: str = "Enter the day, month and year", **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", DATE_HINT)
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(**kwargs)
+        self.error_messages["incomplete"] = "Enter the day, month and year"
+        self.error_messages["required"] = required_message
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        if not data_list or not all(data_list):
+            return None
+        day, month, year = data_list
+        if len(year) != 4:
+            raise ValidationError(f"The year must include 4 numbers. {DATE_HINT}", code="invalid_year")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"Enter a real date. {DATE_HINT}", code="invalid_date") from error
+
+
+def reasons_field(label: str = "Reasons", hint: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": MISSING_REASONS},
+    )
+
+
+def text_field(label: str, message: str, *, required: bool = True, hint: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": message},
+    )
+
+
+class SubjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Subject) -> str:
+        person = obj.person
+        flag = " (works with vulnerable victims)" if person.works_with_vulnerable else ""
+        return f"{person.display_name}, {person.staff_number}{flag}"
+
+
+class CaseForm(GovukFormMixin, forms.Form):
+    """A decision form on one case; each has its own prefix so several fit on a page."""
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        if "subject" in self.fields:
+            field = self.fields["subject"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = case.subjects.select_related("person").order_by("pk")
+
+
+# Decisions
+
+
+class RecordingForm(CaseForm):
+    prefix = "recording"
+    recorded_as = forms.ChoiceField(
+        label="Record the matter as", choices=RecordedAs.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the matter is recorded."},
+    )  # fmt: skip
+    reasons = reasons_field()
+
+
+class ReferralForm(CaseForm):
+    prefix = "referral"
+    criteria_met = forms.MultipleChoiceField(
+        label="Mandatory referral criteria that apply",
+        choices=list(REFERRAL_CRITERIA.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick every criterion that applies. If any applies, the matter must be referred to the IOPC.",
+    )
+    outcome = forms.ChoiceField(
+        label="Decision", choices=ReferralOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the matter was referred to the IOPC."},
+    )  # fmt: skip
+    iopc_reference = forms.CharField(label="IOPC reference", max_length=60, required=False)
+    reasons = reasons_field(
+        hint="A decision not to refer while any criterion is met needs at least a full sentence explaining why."
+    )
+
+    def ticked(self) -> list[str]:
+        """The criteria as ticked on the submitted form, valid or not: the page warns as soon as one is."""
+        if not self.is_bound:
+            return []
+        data = self.data
+        values = data.getlist(self.add_prefix("criteria_met")) if isinstance(data, QueryDict) else []
+        return [key for key in values if key in REFERRAL_CRITERIA]
+
+    @property
+    def must_refer(self) -> bool:
+        return must_refer(self.ticked())
+
+
+class ConductForm(CaseForm):
+    prefix = "conduct"
+    subject = SubjectChoiceField(
+        queryset=Subject.objects.none(), label="Subject", widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": "Choose the subject assessed."},
+    )  # fmt: skip
+    outcome = forms.ChoiceField(
+        label="Conduct assessment", choices=ConductOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome of the conduct assessment."},
+    )  # fmt: skip
+    relied_on_criminal = forms.BooleanField(
+        label="The assessment relied on the criminal outcome",
+        required=False,
+        help_text="A misconduct decision must not wait on, or simply follow, the criminal outcome. "
+        "If you tick this, explain why in your reasons.",
+    )
+    reasons = reasons_field()
+
+    @property
+    def relied_ticked(self) -> bool:
+        """Ticked on the submitted form: the page warns that the decision must not follow the criminal outcome."""
+        return self.is_bound and bool(self.data.get(self.add_prefix("relied_on_criminal")))
+
+
+class DeploymentForm(CaseForm):
+    prefix = "deployment"
+    subject = SubjectChoiceField(
+        queryset=Subject.objects.none(), label="Subject", widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": "Choose the subject."},
+    )  # fmt: skip
+    deployment = forms.ChoiceField(
+        label="Deployment", choices=Deployment.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the subject is deployed."},
+    )  # fmt: skip
+    review_on = DateField(label="Review date", required_message="Enter the review date.")
+    reasons = reasons_field("Rationale")
+
+
+class OpenCaseReportForm(CaseForm):
+    prefix = "report"
+    due_on = forms.TypedChoiceField(
+        label="Report due on", coerce=dt.date.fromisoformat, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the report date this report answers."},
+    )  # fmt: skip
+    reasons_still_open = text_field("Why the investigation is still open", "Enter why the investigation is still open.")
+    next_steps = text_field("Next steps", "Enter the next steps.")
+
+    def __init__(self, *args: Any, case: Case, dates: list[dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["due_on"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(day.isoformat(), f"{day:%-d %B %Y}") for day in dates]
+
+
+# Audits
+
+
+def led_forces(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.forces().filter(pk__in=access.audit_force_ids(user)).order_by("name")
+
+
+class StartAuditForm(GovukFormMixin, forms.Form):
+    force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
+    as_of = DateField(
+        label="Audit date",
+        help_text=f"The audit covers cases live on this date and those closed in the 12 months before it. {DATE_HINT}",
+        required_message="Enter the audit date.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["force"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = led_forces(user)
+
+
+class VersionForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+SCORE_CHOICES = [("", "Not yet scored"), *Score.choices]
+
+
+class AuditEntryForm(VersionForm):
+    notes = text_field("Notes", "", required=False)
+    action_needed = text_field(
+        "Action needed", "", required=False, hint="Where the case was not handled appropriately: what will be done."
+    )
+
+    def __init__(self, *args: Any, suggestions: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in AUDIT_CHECKLIST.items():
+            hint = suggestions.get(key, "") if suggestions else ""
+            self.fields[f"score_{key}"] = forms.ChoiceField(
+                label=label, choices=SCORE_CHOICES, required=False, widget=forms.RadioSelect, help_text=hint
+            )
+        self.order_fields([f"score_{key}" for key in AUDIT_CHECKLIST] + ["notes", "action_needed", "version"])
+
+    def scores(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"score_{key}", "") for key in AUDIT_CHECKLIST}
+
+
+class FindingsForm(VersionForm):
+    findings = text_field("Findings", "", required=False, hint="The overall findings of the audit.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in AUDIT_CHECKLIST.items():
+            self.fields[f"improvement_{key}"] = forms.CharField(
+                label=f"How the force has improved or will improve: {label.lower()}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def improvements(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"improvement_{key}", "") for key in AUDIT_CHECKLIST}
+
+
+# Dip samples
+
+
+class DipSampleForm(GovukFormMixin, forms.Form):
+    force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
+    period_start = DateField(label="Received from", required_message="Enter the start of the period.")
+    period_end = DateField(label="Received up to", required_message="Enter the end of the period.")
+    size = forms.IntegerField(
+        label="Number of cases",
+        min_value=1,
+        max_value=500,
+        error_messages={"required": "Enter how many cases to draw."},
+    )
+    seed = forms.IntegerField(
+        label="Seed (optional)",
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="Leave blank for a new random seed. The same seed over the same cases draws the same sample.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["force"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = led_forces(user)
+
+
+class DipFindingForm(GovukFormMixin, forms.Form):
+    finding = text_field("Your finding", "Enter your finding on this case.")

@@ -1,0 +1,5 @@
+"""Placeholder until this area's pages land."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
