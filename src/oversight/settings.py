@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oversight.organisations.context_processors.current_organisation",
+                "oversight.cases.context_processors.cases_navigation",
             ],
         },
     },

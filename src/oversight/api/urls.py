@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
+from oversight.cases.api import router as cases_router
 from oversight.recommendations.api import router as recommendations_router
 from oversight.recommendations.services import ConcurrentEditError
 
@@ -38,6 +39,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/recommendations/", recommendations_router)
+api.add_router("/v1/cases/", cases_router)
 
 
 @api.exception_handler(Http404)

@@ -1,0 +1,121 @@
+"""The PPDA cases API: the cases you may see, one case in full (its read logged), and search.
+
+Scoped by cases/access.py like the pages: anyone outside a case gets 404 {"detail": "Not found"},
+whether or not it exists, and an excluded person's attempt alerts the PSD lead silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from . import access, services
+from .models import Arrival, Case, CaseQuerySet, CaseStatus, ConductStatus, CriminalStatus, Subject, TeamMember
+from .search import search_cases
+
+router = Router(tags=["cases"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str = Field(description="For example PPDA-2024-00001")
+    force: str = Field(description="The force's name", alias="force.name")
+    arrival: Arrival = Field(description="How the report arrived")
+    received_on: dt.date
+    status: CaseStatus
+    criminal_status: CriminalStatus = Field(description="The criminal track, kept apart from the conduct track")
+    conduct_status: ConductStatus
+    closed_on: dt.date | None
+
+
+class CaseListOut(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class SubjectOut(Schema):
+    staff_number: str = Field(alias="person.staff_number")
+    name: str = Field(alias="person.name")
+    rank_or_grade: str = Field(alias="person.rank_or_grade")
+    unit: str | None
+    works_with_vulnerable: bool = Field(alias="person.works_with_vulnerable")
+
+    @staticmethod
+    def resolve_unit(obj: Subject) -> str | None:
+        return str(obj.person.unit) if obj.person.unit else None
+
+
+class VictimOut(Schema):
+    name: str
+    is_police_staff: bool
+
+
+class AllegationOut(Schema):
+    description: str
+    criminal: bool
+    conduct: bool
+
+
+class TeamMemberOut(Schema):
+    name: str
+    role: str
+    organisation: str = Field(alias="organisation.name")
+
+    @staticmethod
+    def resolve_name(obj: TeamMember) -> str:
+        return obj.user.get_full_name() or obj.user.username
+
+
+class CaseDetailOut(CaseOut):
+    summary: str
+    victim: VictimOut
+    subjects: list[SubjectOut]
+    allegations: list[AllegationOut]
+    team: list[TeamMemberOut]
+
+
+class CaseFilters(Schema):
+    status: CaseStatus | None = None
+    arrival: Arrival | None = None
+
+
+def _listing(cases: CaseQuerySet, filters: CaseFilters) -> dict[str, object]:
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.arrival:
+        cases = cases.filter(arrival=filters.arrival)
+    items = list(cases.select_related("force"))
+    return {"count": len(items), "items": items}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@router.get("/", response=CaseListOut, summary="The PPDA cases you may see")
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, object]:
+    """Cases whose team you are on, or all of your force's if you lead professional standards."""
+    return _listing(access.visible_cases(_user(request)), filters)
+
+
+@router.get("/search", response=CaseListOut, summary="Search the PPDA cases you may see")
+def search(request: HttpRequest, q: str, filters: Query[CaseFilters]) -> dict[str, object]:
+    """By case reference, victim's name, or subject's name or staff number (at least 2 characters)."""
+    return _listing(search_cases(_user(request), q), filters)
+
+
+@router.get("/{case_id}", response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut}, summary="A PPDA case in full")
+def case_detail(request: HttpRequest, case_id: int) -> Case:
+    """The case, its victim, subjects, allegations and team. Each call is written to the case's read log."""
+    case = services.read_case(_user(request), case_id, "case in full", route="api")
+    if case is None:
+        raise Http404("Not found")
+    return case

@@ -1,0 +1,27 @@
+"""Fixtures for the PPDA case personas: load with `pytest_plugins = ["tests.case_fixtures"]`.
+
+Kept apart from tests/case_personas.py so that test modules can import the personas' names and
+constants from there without importing this plugin module before pytest does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from oversight.cases.models import Case
+from tests.case_personas import CasePersonas, Workforce, make_case_personas, make_workforce, open_ppda_case
+
+
+@pytest.fixture
+def case_workforce(db: None) -> Workforce:
+    return make_workforce()
+
+
+@pytest.fixture
+def case_personas(case_workforce: Workforce) -> CasePersonas:
+    return make_case_personas(case_workforce)
+
+
+@pytest.fixture
+def ppda_case(case_personas: CasePersonas, case_workforce: Workforce) -> Case:
+    return open_ppda_case(case_personas, case_workforce)
