@@ -1,0 +1,122 @@
+"""The safeguards around a case's lock: break-glass access, its review, yearly restriction reviews, alerts.
+
+Break glass is for professional standards staff of the case's force who are not on the team: it
+needs a reason, lasts rules.BREAK_GLASS_HOURS, alerts the PSD lead at once and is reviewed by a PSD
+lead other than the person who opened it. Someone who may not break the glass, an excluded person
+included, is told exactly what an unknown reference gets; an excluded person's attempt alerts the PSD
+lead silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.audit.models import Alert, AlertKind, raise_alert
+from oversight.lib.deadlines import add_months
+
+from . import access
+from .models import BreakGlass, Case, RestrictionReview, restriction_review_due
+from .rules import BREAK_GLASS_HOURS, RESTRICTION_REVIEW_MONTHS
+
+NO_SUCH_CASE = "There is no case with that reference. Check the reference and try again."
+
+
+def _no_such_case() -> ValidationError:
+    return ValidationError({"reference": NO_SUCH_CASE}, code="no_such_case")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("Not available")
+
+
+@dataclass(frozen=True)
+class Opened:
+    case: Case
+    access: BreakGlass | None  # None when the person could already see the case
+
+
+def break_glass(reference: str, reason: str, by: User) -> Opened:
+    """Open emergency access to a case by its reference, or refuse as if it did not exist."""
+    case = Case.objects.filter(reference__iexact=reference.strip()).select_related("force").first()
+    if case is not None and access.is_excluded(by, case):
+        detail = f"{by.get_full_name() or by.username} asked for break-glass access to {case.reference}."
+        raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, by, detail)
+        raise _no_such_case()
+    if case is None or not (access.can_break_glass(by, case) or access.can_view_case(by, case)):
+        raise _no_such_case()
+    if access.can_view_case(by, case):
+        return Opened(case, None)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason you need access to this case."})
+    now = timezone.now()
+    expires = now + dt.timedelta(hours=BREAK_GLASS_HOURS)
+    with transaction.atomic():
+        opened = BreakGlass.objects.create(case=case, user=by, reason=reason.strip(), opened_at=now, expires_at=expires)
+        until = timezone.localtime(expires).strftime("%d %b %Y %H:%M")
+        detail = f"{by.get_full_name() or by.username} opened break-glass access until {until}. Reason: {opened.reason}"
+        raise_alert(AlertKind.BREAK_GLASS, case.force, case, by, detail)
+    return Opened(case, opened)
+
+
+def review_break_glass(opened: BreakGlass, by: User, *, justified: bool | None, finding: str) -> BreakGlass:
+    """A PSD lead, not the opener, records whether the access was justified."""
+    _require(access.can_review_break_glass(by, opened.case, opened.user_id))
+    errors: dict[str, str] = {}
+    if justified is None:
+        errors["justified"] = "Say whether the access was justified."
+    if not finding.strip():
+        errors["finding"] = "Give your finding."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = BreakGlass.objects.select_for_update().get(pk=opened.pk)
+        if locked.reviewed_at is not None:
+            raise ValidationError("This access has already been reviewed.")
+        locked.justified = justified
+        locked.review_finding = finding.strip()
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["justified", "review_finding", "reviewed_by", "reviewed_at"])
+    return locked
+
+
+def review_restriction(case: Case, by: User, *, finding: str, on: dt.date | None = None) -> RestrictionReview:
+    """The yearly review of the case's restriction: the next falls due 12 months on."""
+    _require(access.can_review_restriction(by, case))
+    on = on or timezone.localdate()
+    if not finding.strip():
+        raise ValidationError({"finding": "Give the finding of your review."})
+    if on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "The review date cannot be in the future."})
+    return RestrictionReview.objects.create(
+        case=case,
+        reviewed_by=by,
+        reviewed_on=on,
+        finding=finding.strip(),
+        next_due_on=add_months(on, RESTRICTION_REVIEW_MONTHS),
+    )
+
+
+def restriction_overdue(case: Case, on: dt.date | None = None) -> bool:
+    return restriction_review_due(case) < (on or timezone.localdate())
+
+
+def acknowledge_alert(alert_id: int, by: User) -> Alert:
+    """Mark an alert read; only one the person may see (cases/access.py visible_alerts)."""
+    with transaction.atomic():
+        alert = access.visible_alerts(by).select_for_update().filter(pk=alert_id).first()
+        if alert is None:
+            raise PermissionDenied("Not available")
+        if alert.acknowledged_at is not None:
+            return alert
+        alert.acknowledged_by = by
+        alert.acknowledged_at = timezone.now()
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    return alert
