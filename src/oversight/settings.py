@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "oversight.recommendations",
     "oversight.workforce",
     "oversight.cases",
+    "oversight.victims",
     "oversight.api",
 ]
 

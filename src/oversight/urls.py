@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("oversight.organisations.urls")),
     path("recommendations/", include("oversight.recommendations.urls")),
     path("cases/", include("oversight.cases.urls")),
+    path("victims/", include("oversight.victims.urls")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]
