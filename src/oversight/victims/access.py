@@ -12,8 +12,9 @@ from typing import Protocol, TypeVar
 from django.contrib.auth.models import User
 from django.http import Http404
 
-from oversight.audit.models import AlertKind, log_read, raise_alert
+from oversight.audit.models import log_read
 from oversight.cases import access as case_access
+from oversight.cases import services as case_services
 from oversight.cases.models import Case, CaseQuerySet
 
 
@@ -37,37 +38,33 @@ def can_write(user: User, case: Case) -> bool:
     return case_access.can_view_case(user, case) and case_access.can_work_with_victim(user, case)
 
 
+def can_read_log(user: User, case: Case) -> bool:
+    return case_access.can_read_log(user, case)
+
+
 def can_decide_oic_change(user: User, case: Case) -> bool:
     return case_access.can_view_case(user, case) and case_access.can_manage_team(user, case)
 
 
-def _refuse(user: User, case_pk: int, path: str) -> Http404:
-    """The same 404 a missing case gives; an excluded person also raises a silent alert."""
-    case = Case.objects.filter(pk=case_pk).first()
-    if case is not None and case_access.is_excluded(user, case):
-        raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, user, f"Opened the victim page {path}")
-    return Http404("No such case")
-
-
-def read_case(user: User, case_pk: int, what: str, path: str = "") -> Case:
-    """The case for a victim page, with the read logged against the case; 404 for anyone who may not see it."""
-    case = visible_cases(user).select_related("force", "victim").filter(pk=case_pk).first()
+def read_case(user: User, case_pk: int, what: str) -> Case:
+    """The case for a victim page, with the read logged against the case (oversight.cases.services.read_case,
+    which also alerts the PSD lead silently when an excluded person tries); 404 for anyone who may not see it."""
+    case = case_services.read_case(user, case_pk, what)
     if case is None:
-        raise _refuse(user, case_pk, path)
-    log_read(user, case, what)
+        raise Http404("No such case")
     return case
 
 
-def write_case(user: User, case_pk: int, what: str, path: str = "") -> Case:
+def write_case(user: User, case_pk: int, what: str) -> Case:
     """As read_case, for a page that changes the victim's record: 404 unless the person may write."""
-    case = read_case(user, case_pk, what, path)
+    case = read_case(user, case_pk, what)
     if not can_write(user, case):
         raise Http404("No such case")
     return case
 
 
-def decide_case(user: User, case_pk: int, what: str, path: str = "") -> Case:
-    case = read_case(user, case_pk, what, path)
+def decide_case(user: User, case_pk: int, what: str) -> Case:
+    case = read_case(user, case_pk, what)
     if not can_decide_oic_change(user, case):
         raise Http404("No such case")
     return case

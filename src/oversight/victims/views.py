@@ -43,7 +43,7 @@ Data = dict[str, Any]
 
 def case_page(request: AuthedRequest, case_pk: int) -> HttpResponse:
     user = request.user
-    case = access.read_case(user, case_pk, "victim page", request.path)
+    case = access.read_case(user, case_pk, "victim page")
     today = timezone.localdate()
     context = {
         "case": case,
@@ -60,13 +60,18 @@ def case_page(request: AuthedRequest, case_pk: int) -> HttpResponse:
         "warnings": services.warnings(case, today),
         "can_write": access.can_write(user, case),
         "can_decide": access.can_decide_oic_change(user, case),
+        "can_read_log": access.can_read_log(user, case),
     }
     return render(request, "victims/case.html", context)
 
 
 def preferences_history(request: AuthedRequest, case_pk: int) -> HttpResponse:
-    case = access.read_case(request.user, case_pk, "victim: communication preferences history", request.path)
-    context = {"case": case, "history": services.preferences_history(case)}
+    case = access.read_case(request.user, case_pk, "victim: communication preferences history")
+    context = {
+        "case": case,
+        "history": services.preferences_history(case),
+        "can_read_log": access.can_read_log(request.user, case),
+    }
     return render(request, "victims/preferences_history.html", context)
 
 
@@ -112,7 +117,7 @@ def _bound(request: AuthedRequest, form_class: type[forms.Form], initial: Data |
 
 
 def _writable(request: AuthedRequest, case_pk: int, what: str) -> Case:
-    return access.write_case(request.user, case_pk, f"victim: {what}", request.path)
+    return access.write_case(request.user, case_pk, f"victim: {what}")
 
 
 _PREFERENCE_FIELDS = [name for name in PreferencesForm.base_fields if name != "expected_number"]
@@ -164,7 +169,7 @@ def oic_request_add(request: AuthedRequest, case_pk: int) -> HttpResponse:
 
 
 def oic_decide(request: AuthedRequest, case_pk: int, pk: int) -> HttpResponse:
-    case = access.decide_case(request.user, case_pk, "victim: decide a change of officer in the case", request.path)
+    case = access.decide_case(request.user, case_pk, "victim: decide a change of officer in the case")
     oic = OicChangeRequest.objects.filter(case=case, pk=pk, outcome=OicOutcome.PENDING).first()
     if oic is None:
         raise Http404("No such request")
@@ -247,7 +252,7 @@ def dash_add(request: AuthedRequest, case_pk: int) -> HttpResponse:
 
 def code_right(request: AuthedRequest, case_pk: int, number: int) -> HttpResponse:
     if number not in RIGHT_NUMBERS:
-        access.read_case(request.user, case_pk, "victim: Victims' Code right", request.path)
+        access.read_case(request.user, case_pk, "victim: Victims' Code right")
         raise Http404("No such right")
     case = _writable(request, case_pk, f"Victims' Code right {number}")
 
