@@ -38,9 +38,9 @@ DECLARATION_TEXT = (
     "aware of any such connection I will tell the PSD lead at once and step back from the case."
 )
 
-# Ranks that count as investigators on the "Find independent investigators" list, besides a role
-# naming investigation ("Investigator", "Detective").
-INVESTIGATOR_RANKS = ("DC", "DS", "TDC", "DI")
+# Ranks that count as investigators on the "Find independent investigators" list, besides a role or
+# rank naming investigation ("Investigator", "Detective").
+INVESTIGATOR_RANKS = ("DC", "DS")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -285,6 +285,7 @@ def newly_connected(member: TeamMember, result: IndependenceResult | None, subje
 def eligible_investigators(case: Case) -> QuerySet[Person]:
     """People in the case's force with an investigator's role or rank, the parties left out."""
     investigatorish = Q(role__icontains="investigator") | Q(role__icontains="detective")
+    investigatorish |= Q(rank_or_grade__icontains="detective")
     investigatorish |= Q(rank_or_grade__in=INVESTIGATOR_RANKS)
     people = Person.objects.filter(investigatorish, force=case.force).exclude(pk__in=case.party_ids())
     return people.select_related("unit", "user").order_by("name", "pk")
