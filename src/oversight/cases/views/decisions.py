@@ -15,10 +15,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from oversight.audit.models import AlertKind, log_read, raise_alert
 from oversight.request import AuthedRequest
 
-from .. import access, decisions
+from .. import access, decisions, services
 from ..decision_forms import (
     CaseForm,
     ConductForm,
@@ -33,14 +32,10 @@ Save = Callable[[Case, User, dict[str, Any]], object]
 
 
 def case_or_404(request: AuthedRequest, pk: int, what: str) -> Case:
-    """The case if this person may see it, its read logged; else 404, with a silent alert for an excluded person."""
-    case = Case.objects.select_related("force").filter(pk=pk).first()
-    if case is None or not access.can_view_case(request.user, case):
-        if case is not None and access.is_excluded(request.user, case):
-            detail = f"{request.user.get_full_name() or request.user.username} tried to open the {what} of {case}."
-            raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, request.user, detail)
-        raise Http404
-    log_read(request.user, case, what)
+    """The case if this person may see it, its read logged; else 404 (an excluded person's try alerts silently)."""
+    case = services.read_case(request.user, pk, what)
+    if case is None:
+        raise Http404("No such case")
     return case
 
 
@@ -64,6 +59,7 @@ def _page(request: AuthedRequest, case: Case, status: int = 200, **bound: Any) -
         "summary": summary,
         "subjects": case.subjects.select_related("person").order_by("pk"),
         "can_decide": access.can_record_decision(request.user, case),
+        "can_read_log": access.can_read_log(request.user, case),
         **_blank_forms(case),
         **bound,
     }
