@@ -1,0 +1,95 @@
+"""The cases API: the list, search and a case in full, scoped like the pages; 404 for anyone outside."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+
+from oversight.api.models import ApiToken
+from oversight.audit.models import Alert, AlertKind, ReadLog
+from oversight.cases.models import Case
+from tests.case_personas import SUBJECT_NAME, SUBJECT_STAFF_NUMBER, VICTIM_NAME, CasePersonas
+
+pytest_plugins = ["tests.case_fixtures"]  # the case personas' fixtures
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/cases/"
+
+
+def api_client(user: User) -> Client:
+    _, raw = ApiToken.issue(user, "tests")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def test_the_list_holds_the_case_for_its_team_and_lead(case_personas: CasePersonas, ppda_case: Case) -> None:
+    for name, user in case_personas.allowed().items():
+        body = api_client(user).get(BASE).json()
+        assert body["count"] == 1, name
+        [item] = body["items"]
+        assert item["reference"] == ppda_case.reference
+        assert item["force"] == "West Midlands Police"
+        assert (item["status"], item["criminal_status"], item["conduct_status"]) == (
+            "open",
+            "not_started",
+            "not_assessed",
+        )
+
+
+def test_the_list_is_empty_for_everyone_else(case_personas: CasePersonas, ppda_case: Case) -> None:
+    for name, user in case_personas.refused().items():
+        response = api_client(user).get(BASE)
+        assert response.status_code == 200, name
+        assert response.json() == {"count": 0, "items": []}, name
+
+
+def test_the_list_filters(case_personas: CasePersonas, ppda_case: Case) -> None:
+    client = api_client(case_personas.psd_lead)
+    assert client.get(BASE, {"arrival": "hotline"}).json()["count"] == 1
+    assert client.get(BASE, {"status": "closed"}).json()["count"] == 0
+    assert client.get(BASE, {"status": "nonsense"}).status_code == 422
+
+
+def test_a_case_in_full_logs_the_read(case_personas: CasePersonas, ppda_case: Case) -> None:
+    response = api_client(case_personas.external_investigator).get(f"{BASE}{ppda_case.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["victim"] == {"name": VICTIM_NAME, "is_police_staff": False}
+    [subject] = body["subjects"]
+    assert subject["staff_number"] == SUBJECT_STAFF_NUMBER and subject["name"] == SUBJECT_NAME
+    assert subject["unit"] == "Response Team B, Walsall" and subject["works_with_vulnerable"] is True
+    assert len(body["allegations"]) == 2
+    assert {"name": "Kate Morgan", "role": "investigator", "organisation": "Avon and Somerset Police"} in body["team"]
+    [read] = ReadLog.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=ppda_case.pk)
+    assert (read.user, read.route) == (case_personas.external_investigator, "api")
+
+
+def test_outsiders_get_the_answer_a_missing_case_gets(case_personas: CasePersonas, ppda_case: Case) -> None:
+    missing = ppda_case.pk + 1000
+    for name, user in case_personas.refused().items():
+        client = api_client(user)
+        refused, absent = client.get(f"{BASE}{ppda_case.pk}"), client.get(f"{BASE}{missing}")
+        assert refused.status_code == absent.status_code == 404, name
+        assert refused.content == absent.content == b'{"detail": "Not found"}', name
+    alerted = Alert.objects.filter(kind=AlertKind.EXCLUDED_OPENED, object_id=ppda_case.pk)
+    assert sorted(alerted.values_list("actor__username", flat=True)) == sorted(
+        user.username for user in case_personas.excluded().values()
+    )
+    assert not ReadLog.objects.exists()
+
+
+def test_search_finds_only_visible_cases_and_alerts_on_excluded_people(
+    case_personas: CasePersonas, ppda_case: Case
+) -> None:
+    found = api_client(case_personas.investigator).get(f"{BASE}search", {"q": VICTIM_NAME}).json()
+    assert [item["reference"] for item in found["items"]] == [ppda_case.reference]
+    for name, user in case_personas.refused().items():
+        assert api_client(user).get(f"{BASE}search", {"q": SUBJECT_NAME}).json()["count"] == 0, name
+    alerted = Alert.objects.filter(kind=AlertKind.EXCLUDED_SEARCHED, object_id=ppda_case.pk)
+    assert alerted.count() == len(case_personas.excluded())
+
+
+def test_no_token_no_answer(ppda_case: Case) -> None:
+    assert Client().get(BASE).status_code == 401
+    assert Client().get(f"{BASE}{ppda_case.pk}").status_code == 401
