@@ -254,6 +254,20 @@ def test_connection_within_two_steps_warns(scene: dict[str, Person]) -> None:
     ]
 
 
+def test_a_manager_above_both_is_not_a_two_step_connection(build: Build) -> None:
+    """Everyone in a force shares a chief constable; that alone must not warn."""
+    chief, one, two = build.person("C Chief", "CC"), build.person("A One"), build.person("B Two")
+    build.manages(chief, one, D(2015, 1, 1))
+    build.manages(chief, two, D(2015, 1, 1))
+    result = connections.check_independence(one.pk, [two.pk], on=ON)
+    assert not result.blocked and not result.warned
+    build.posting(chief, build.unit(), D(2020, 1, 1))
+    build.posting(two, build.unit(), D(2021, 1, 1))  # now also a team-mate of the party: that warns
+    result = connections.check_independence(one.pk, [two.pk], on=ON)
+    assert result.warned and not result.blocked
+    assert {(a.kind, b.kind) for a, b in result.indirect} == {(LinkKind.LINE_MANAGEMENT, LinkKind.SAME_UNIT)}
+
+
 def test_unconnected_candidate_is_independent(scene: dict[str, Person]) -> None:
     result = connections.check_independence(scene["detective"].pk, [scene["subject"].pk], on=ON)
     assert not result.blocked and not result.warned

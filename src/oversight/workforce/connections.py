@@ -11,7 +11,9 @@ Two people are DIRECTLY connected on a date (today by default) when (issue 3; nu
   line-management periods that were current within that window (up or down);
 - association: either declared an association (partner, family, friendship, other) with the other;
 - same case: both were involved in the same previous case, each within the window.
-They are connected WITHIN TWO STEPS when someone is directly connected to both.
+They are connected WITHIN TWO STEPS when someone is directly connected to both, except where that
+someone is simply above both in line management: everyone in a force shares a chief constable, so
+a common senior manager says nothing about independence (see rules.py).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.db import models
 from django.db.models import Q
 
 from .models import Association, CaseInvolvement, LineManagement, Person, Posting, Unit
-from .rules import MAX_CHAIN_DEPTH, window_start
+from .rules import COMMON_SENIOR_CONNECTS, MAX_CHAIN_DEPTH, window_start
 
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's limit on bound parameters
 
@@ -98,6 +100,7 @@ class _Edge:
     steps: tuple[Step, ...] = ()
     label: str = ""
     roles: tuple[str, str] = ("", "")
+    upper: int | None = None  # for line management: which of the two is above the other
 
     def flipped(self) -> _Edge:
         return replace(self, person_id=self.other_id, other_id=self.person_id, roles=self.roles[::-1])
@@ -148,18 +151,27 @@ def independent_candidates(
     on = on or dt.date.today()
     candidates = list(dict.fromkeys(candidate_ids))
     parties = set(party_ids)
+    around = _edges_around(parties | set(candidates), on)  # one pass for both sides
     to_party: dict[int, list[_Edge]] = defaultdict(list)  # neighbour -> edges neighbour -> party
-    for edge in _edges_around(parties, on):
-        to_party[edge.other_id].append(edge.flipped())
+    for edge in around:
+        if edge.person_id in parties:
+            to_party[edge.other_id].append(edge.flipped())
     middle = set(to_party) - parties
     direct: dict[int, list[_Edge]] = {c: list(to_party.get(c, [])) for c in candidates}
     for candidate in parties.intersection(candidates):
         direct[candidate].insert(0, _Edge(LinkKind.IS_PARTY, candidate, candidate))
     indirect: dict[int, list[tuple[_Edge, _Edge]]] = defaultdict(list)
-    for edge in _edges_around(set(candidates), on):
-        if edge.other_id in middle:
-            indirect[edge.person_id] += [(edge, second) for second in to_party[edge.other_id]]
+    for edge in around:
+        if edge.person_id in direct and edge.other_id in middle:
+            pairs = [(edge, second) for second in to_party[edge.other_id]]
+            indirect[edge.person_id] += [pair for pair in pairs if not _common_senior(*pair)]
     return _results(candidates, direct, indirect, on)
+
+
+def _common_senior(first: _Edge, second: _Edge) -> bool:
+    """The middle person is only above both in line management: not a two-step connection (rules.py)."""
+    middle = first.other_id
+    return first.upper == middle and second.upper == middle and not COMMON_SENIOR_CONNECTS
 
 
 # ----------------------------------------------------------------------------------------------
@@ -284,18 +296,18 @@ def _chain_between(sources: set[int], targets: set[int], on: dt.date) -> Iterato
     for source in sources:
         for other, steps in above[source].items():
             if other in targets:
-                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps)
+                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps, upper=other)
     for target in targets:
         for other, steps in above[target].items():
             if other in sources:
-                yield _Edge(LinkKind.LINE_MANAGEMENT, other, target, steps=steps)
+                yield _Edge(LinkKind.LINE_MANAGEMENT, other, target, steps=steps, upper=other)
 
 
 def _chain_around(sources: set[int], on: dt.date) -> Iterator[_Edge]:
     for upward in (True, False):
         for source, reached in _walk(sources, on, upward=upward).items():
             for other, steps in reached.items():
-                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps)
+                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps, upper=other if upward else source)
 
 
 _BETWEEN = (_associations, _same_unit, _same_case, _chain_between)

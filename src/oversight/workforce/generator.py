@@ -184,6 +184,7 @@ class _ForceBuilder:
         self.current: dict[int, tuple[int, dt.date]] = {}  # person -> (unit, posting start)
         self.service: dict[int, dt.date] = {}
         self.kind_of: dict[int, str] = {}
+        self.members: set[int] = set()
         self.first_names, self.surnames = FIRST_NAMES.split(" "), SURNAMES.split(" ")
 
     def build(self, officers: int, staff: int) -> _Rows:
@@ -278,6 +279,7 @@ class _ForceBuilder:
             rank = "PCSO" if team.kind == "PCSO Team" else f"Grade {self.rng.choice('BCDE')}"
         role = "Investigator" if rank == "DC" else team.kind.removesuffix(" Team")
         pk = self._person(kind, rank, team.unit, 0, role, team.kind in VULNERABLE_TEAMS)
+        self.members.add(pk)
         self.area_of[pk] = team.area
         assert team.leader is not None
         self._manage(team.leader, [pk])
@@ -311,8 +313,10 @@ class _ForceBuilder:
             start = max(self.service[person], end - dt.timedelta(days=round(self.rng.uniform(1.5, 5) * YEAR)))
             team = self.rng.choice(pool)
             self.rows.postings.append((self.ids.take(Posting), person, team.unit, start, end))
+            # Earlier managers are recorded for team members only: a senior officer's old team leader
+            # is no longer in their chain, and linking them would join whole commands together.
             recent = end >= self.on - dt.timedelta(days=round(8 * YEAR))
-            if recent and team.leader not in (None, person):
+            if recent and person in self.members and team.leader not in (None, person):
                 self.rows.managed.append((self.ids.take(LineManagement), person, team.leader, start, end))
             end = start - dt.timedelta(days=1)
 

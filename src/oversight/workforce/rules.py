@@ -21,6 +21,13 @@ CONNECTION_YEARS = 5
 MAX_CHAIN_DEPTH = 15
 
 
+# Two people are within two steps when someone is directly connected to both (issue 3). Being above
+# both in the line-management chain does not count: the chief constable is directly connected to
+# everyone in the force, so counting it would put every pair of colleagues within two steps and the
+# warning would mean nothing. A shared manager still warns when it is also, say, a shared unit.
+COMMON_SENIOR_CONNECTS = False
+
+
 def connection_years() -> int:
     return int(getattr(settings, "WORKFORCE_CONNECTION_YEARS", CONNECTION_YEARS))
 
