@@ -176,3 +176,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# `oversight load_demo` loads these modules' demos in order (each: is_loaded(), load(), logins()).
+# Dependencies point one way: the register's demo knows nothing of cases.
+DEMO_LOADERS = ["oversight.recommendations.demo", "oversight.cases.demo"]

@@ -9,8 +9,6 @@ happened (2017 to 2026), because committee papers read statuses from the dated h
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from oversight.organisations.demo import PASSWORD, Login
 from oversight.organisations.models import Membership, Organisation, Role
 
 from . import services
@@ -49,8 +48,6 @@ from .models import (
     Transition,
 )
 
-# Demo only: every demo login shares this published password. Never load the demo in production.
-PASSWORD = "Oversight-demo-2026"  # noqa: S105
 MARKER_USERNAME = "wmp.liaison"
 
 WMP, WEST_MERCIA, STAFFS, WARKS, AVON = (
@@ -146,26 +143,9 @@ def _create_people() -> dict[str, User]:
     return people
 
 
-def logins_table() -> str:
-    """The demo logins as a plain-text table for the console."""
-    widths = (max(len(person.username) for person in PEOPLE), 31, 26, 64)
-    rows = [("Username", "Role", "Organisation", "What they can do")]
-    rows += [(p.username, _role_label(p), _organisation_label(p), p.can) for p in PEOPLE]
-    lines = [
-        "",
-        f"Demo logins. The password for every one is:  {PASSWORD}",
-        "(Demo data only: never use this password, or load this demo, on a real system.)",
-        "",
-    ]
-    for number, row in enumerate(rows):
-        cells = [textwrap.wrap(text, width) for text, width in zip(row, widths, strict=True)]
-        for parts in itertools.zip_longest(*cells, fillvalue=""):
-            lines.append(
-                "  " + "  ".join(part.ljust(width) for part, width in zip(parts, widths, strict=True)).rstrip()
-            )
-        if number == 0:
-            lines.append("  " + "  ".join("-" * width for width in widths))
-    return "\n".join([*lines, ""])
+def logins() -> list[Login]:
+    """The register demo's logins, one row per person, for `oversight load_demo` to print."""
+    return [Login(p.username, _role_label(p), _organisation_label(p), p.can) for p in PEOPLE]
 
 
 def _role_label(person: Person) -> str:
