@@ -104,7 +104,10 @@ class NewCaseForm(GovukFormMixin, forms.Form):
             return
         number = self.cleaned_data.get("victim_staff_number", "").strip().upper()
         if not number:
-            self.add_error("victim_staff_number", "Enter the victim's staff number, or untick 'works for this force'.")
+            self.add_error(
+                "victim_staff_number",
+                "Enter the victim's staff number, or untick the box that says they work for this force.",
+            )
             return
         person = self._register(force, [number]).get(number)
         if person is None:
