@@ -179,4 +179,8 @@ LOGGING = {
 
 # `oversight load_demo` loads these modules' demos in order (each: is_loaded(), load(), logins()).
 # Dependencies point one way: the register's demo knows nothing of cases.
+# PPDA cases: two people who served in one unit stay connected for this many years after their
+# time together ended (issue 3; the default lives in workforce/rules.py).
+WORKFORCE_CONNECTION_YEARS = int(os.environ.get("WORKFORCE_CONNECTION_YEARS", 5))
+
 DEMO_LOADERS = ["oversight.recommendations.demo", "oversight.cases.demo"]
