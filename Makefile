@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint clean chromium
+.PHONY: install run test lint clean chromium bench
 
 install: $(STAMP) $(VENDOR)/.built
 
@@ -46,9 +46,13 @@ test: install chromium
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check src tests e2e
-	$(BIN)/ruff format --check src tests e2e
+	$(BIN)/ruff check src tests e2e bench
+	$(BIN)/ruff format --check src tests e2e bench
 	$(BIN)/mypy
+
+# The national-scale workforce benchmark (not a test): prints a table, writes bench/results.json.
+bench: install
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) src/oversight/static/oversight/oversight.css var

@@ -1,0 +1,1 @@
+"""Benchmarks of the workforce connection queries at national scale (`python -m bench`); not tests."""
