@@ -178,7 +178,9 @@ def has_cases_section(user: AnyUser) -> bool:
     if can_open_cases(user):
         return True
     granted = Case.objects.filter(_grant_filter(user))
-    return granted.exists() and visible_cases(user).exists()
+    if granted.exists() and visible_cases(user).exists():
+        return True
+    return visible_dip_samples(user).exists()  # the governing body's reviewers see masked samples only
 
 
 def can_see_safeguards(user: AnyUser, case: Case) -> bool:
@@ -244,3 +246,15 @@ def visible_dip_entries(user: AnyUser, sample: DipSample) -> QuerySet[DipSampleE
     if can_review_dip_sample(user, sample):
         return entries
     return entries.filter(case__in=visible_cases(user).values("pk"))
+
+
+def section_links(user: AnyUser) -> dict[str, bool]:
+    """Which of the case section's pages this person has: drives the section's sub-navigation."""
+    psd_lead = can_see_alerts(user)
+    return {
+        "cases": has_cases_section(user),
+        "alerts": psd_lead,
+        "audits": can_run_audit(user),
+        "dips": psd_lead or visible_dip_samples(user).exists(),
+        "break_glass": can_open_cases(user),
+    }

@@ -9,9 +9,12 @@ from django.http import HttpRequest
 from . import access
 
 
-def cases_navigation(request: HttpRequest) -> dict[str, Callable[[], bool]]:
+def cases_navigation(request: HttpRequest) -> dict[str, Callable[[], object]]:
     # A callable: the template calls it once, and only on pages that show the navigation.
     def show() -> bool:
         return access.has_cases_section(request.user)
 
-    return {"show_cases_nav": show}
+    def links() -> dict[str, bool]:
+        return access.section_links(request.user)
+
+    return {"show_cases_nav": show, "case_section_links": links}
