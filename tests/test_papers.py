@@ -203,8 +203,10 @@ def test_forthcoming_inspections_notified_by_period_end(history: History, wmp: O
     ForthcomingInspection.objects.create(force=wmp, title="Later", expected="2023", notified_on=dt.date(2022, 10, 5))
     ForthcomingInspection.objects.create(force=wmp, title="Done", expected="-", notified_on=dt.date(2022, 5, 1),
                                          completed_on=dt.date(2022, 7, 1))  # fmt: skip
-    ForthcomingInspection.objects.create(force=wmp, title="Done after the meeting", expected="-",
-                                         notified_on=dt.date(2022, 5, 2), completed_on=dt.date(2022, 10, 20))  # fmt: skip
+    ForthcomingInspection.objects.create(
+        force=wmp, title="Done after the meeting", expected="-", notified_on=dt.date(2022, 5, 2),
+        completed_on=dt.date(2022, 10, 20),
+    )  # fmt: skip
     titles = [i.title for i in build_paper(history.meeting).forthcoming]
     assert titles == ["Done after the meeting", "Thematic inspection of ROCU"]
 

@@ -6,44 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import DATE_HINT, GovukDateField, GovukFormMixin
 from oversight.organisations.models import Organisation
 
 from . import access
 from .decisions import MISSING_REASONS, must_refer
 from .models import Case, ConductOutcome, Deployment, RecordedAs, ReferralOutcome, Score, Subject
 from .rules import AUDIT_CHECKLIST, REFERRAL_CRITERIA
-
-DATE_HINT = "For example, 27 3 2024"
-
-
-class DateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
-
-    def __init__(self, *, required_message: str = "Enter the day, month and year", **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DATE_HINT)
-        kwargs.setdefault("require_all_fields", False)
-        super().__init__(**kwargs)
-        self.error_messages["incomplete"] = "Enter the day, month and year"
-        self.error_messages["required"] = required_message
-
-    def compress(self, data_list: list[str]) -> dt.date | None:
-        if not data_list or not all(data_list):
-            return None
-        day, month, year = data_list
-        if len(year) != 4:
-            raise ValidationError(f"The year must include 4 numbers. {DATE_HINT}", code="invalid_year")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"Enter a real date. {DATE_HINT}", code="invalid_date") from error
 
 
 def reasons_field(label: str = "Reasons", hint: str = "") -> forms.CharField:
@@ -161,7 +135,7 @@ class DeploymentForm(CaseForm):
         label="Deployment", choices=Deployment.choices, widget=forms.RadioSelect,
         error_messages={"required": "Choose how the subject is deployed."},
     )  # fmt: skip
-    review_on = DateField(label="Review date", required_message="Enter the review date.")
+    review_on = GovukDateField(label="Review date", required_message="Enter the review date.")
     reasons = reasons_field("Rationale")
 
 
@@ -190,7 +164,7 @@ def led_forces(user: User) -> QuerySet[Organisation]:
 
 class StartAuditForm(GovukFormMixin, forms.Form):
     force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
-    as_of = DateField(
+    as_of = GovukDateField(
         label="Audit date",
         help_text=f"The audit covers cases live on this date and those closed in the 12 months before it. {DATE_HINT}",
         required_message="Enter the audit date.",
@@ -250,8 +224,8 @@ class FindingsForm(VersionForm):
 
 class DipSampleForm(GovukFormMixin, forms.Form):
     force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
-    period_start = DateField(label="Received from", required_message="Enter the start of the period.")
-    period_end = DateField(label="Received up to", required_message="Enter the end of the period.")
+    period_start = GovukDateField(label="Received from", required_message="Enter the start of the period.")
+    period_end = GovukDateField(label="Received up to", required_message="Enter the end of the period.")
     size = forms.IntegerField(
         label="Number of cases",
         min_value=1,

@@ -9,9 +9,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import GovukDateField, GovukFormMixin
 from oversight.organisations.models import Organisation
-from oversight.recommendations.forms import GovukDateField
 from oversight.workforce.models import Person
 
 from .models import Arrival, Case, CaseStatus, ConductStatus, CriminalStatus

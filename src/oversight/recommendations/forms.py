@@ -5,41 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import DATE_HINT, GovukDateField, GovukFormMixin
 from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, find_deadline_phrase
 from oversight.organisations.models import Organisation
 
 from .access import owner_candidates
 from .models import Addressee, HmicfrsStatus, Item, ItemKind, RagOverride, Report, ReportKind, TrackingRecord
 from .services import WORK_STATUSES
-
-DATE_HINT = "For example, 27 3 2023"
-
-
-class GovukDateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DATE_HINT)
-        kwargs.setdefault("require_all_fields", False)
-        super().__init__(**kwargs)
-        self.error_messages["incomplete"] = "Enter the day, month and year"
-
-    def compress(self, data_list: list[str]) -> dt.date | None:
-        if not data_list or not all(data_list):
-            return None
-        day, month, year = data_list
-        if len(year) != 4:
-            raise ValidationError(f"The year must include 4 numbers. {DATE_HINT}", code="invalid_year")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"Enter a real date. {DATE_HINT}", code="invalid_date") from error
 
 
 class VersionedForm(GovukFormMixin, forms.Form):
@@ -249,14 +225,3 @@ class ItemForm(GovukFormMixin, forms.Form):
         fields = {name: self.cleaned_data[name] for name in names}
         fields["cause_of_concern"] = self.cleaned_data.get("cause_of_concern")
         return fields
-
-
-def add_service_error(form: forms.Form, error: ValidationError, redirect: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form: on its field if the form has one, else on top."""
-    redirect = redirect or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = redirect.get(field, field)
-        form.add_error(target if target in form.fields else None, errors)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from oversight.forms import GovukFormMixin
-from oversight.recommendations.forms import GovukDateField
+from oversight.forms import GovukDateField, GovukFormMixin
 
 from .models import Channel, OicOutcome, ReferralStatus, RightStatus, RiskLevel, SupportKind, Weekday
 

@@ -19,7 +19,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from oversight.cases.models import Case
-from oversight.recommendations.forms import add_service_error
+from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 
 from . import access, services

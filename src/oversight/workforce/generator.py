@@ -27,7 +27,7 @@ from .models import Association as AssociationModel
 from .models import AssociationKind, CaseInvolvement, LineManagement, Person, Posting, Unit
 
 NATIONAL_PEOPLE = 240_000  # officers and staff in England and Wales, roughly (issue 3)
-TEAM_MEMBERS = 8  # people a sergeant or staff supervisor leads
+TEAM_MEMBERS = 7  # people a sergeant or staff supervisor leads
 YEAR = 365.25
 
 # Officer ranks above constable, each with how many of the rank below one of them manages.
@@ -216,7 +216,7 @@ class _ForceBuilder:
         self.kind_of[pk] = kind
         years = min(38.0, 3 * level + self.rng.triangular(0.3, 25, 3 if level == 0 else 8))
         self.service[pk] = self.on - dt.timedelta(days=round(years * YEAR))
-        started = self.on - dt.timedelta(days=round(min(years, self.rng.expovariate(1 / 3.0)) * YEAR))
+        started = self.on - dt.timedelta(days=round(min(years, self.rng.expovariate(1 / 4.0)) * YEAR))
         self.current[pk] = (unit, max(started, self.service[pk]))
         name = f"{self.rng.choice(self.first_names)} {self.rng.choice(self.surnames)}"
         vulnerable = vulnerable or self.rng.random() < 0.05
@@ -286,7 +286,10 @@ class _ForceBuilder:
 
     def _senior(self, kind: str, rank: str, group: list[int], level: int) -> int:
         area = self.area_of.get(group[0], "")
-        unit = self._unit("Command Team" if level < 5 else "Senior Leadership Team", area)
+        if level == 2:  # an inspector (or staff manager) sits with the first of the teams they lead
+            unit = self.current[group[0]][0]
+        else:
+            unit = self._unit("Command Team" if level < 5 else "Senior Leadership Team", area)
         pk = self._person(kind, rank, unit, level, "Command")
         self.area_of[pk] = area
         self._manage(pk, group)
@@ -310,7 +313,7 @@ class _ForceBuilder:
         for _ in range(4):
             if end <= self.service[person]:
                 return
-            start = max(self.service[person], end - dt.timedelta(days=round(self.rng.uniform(1.5, 5) * YEAR)))
+            start = max(self.service[person], end - dt.timedelta(days=round(self.rng.uniform(2.5, 8) * YEAR)))
             team = self.rng.choice(pool)
             self.rows.postings.append((self.ids.take(Posting), person, team.unit, start, end))
             # Earlier managers are recorded for team members only: a senior officer's old team leader

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 
 from oversight.audit.models import ReadLog
-from oversight.recommendations.forms import add_service_error
+from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 
 from .. import access, services

@@ -16,7 +16,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from oversight.recommendations.forms import add_service_error
+from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 
 from .. import access, safeguards

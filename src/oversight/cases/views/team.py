@@ -15,8 +15,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 
+from oversight.forms import add_service_error
 from oversight.organisations.models import Organisation
-from oversight.recommendations.forms import add_service_error
 from oversight.request import AuthedRequest
 
 from .. import access, assignments, services

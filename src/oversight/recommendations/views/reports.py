@@ -12,10 +12,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
+from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 
 from .. import access, services
-from ..forms import ItemForm, ReportForm, add_service_error
+from ..forms import ItemForm, ReportForm
 from ..models import ItemKind, Report, TrackingRecord
 
 

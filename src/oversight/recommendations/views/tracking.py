@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from oversight.audit.history import history_for
+from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 
 from .. import access, services
@@ -36,7 +37,6 @@ from ..forms import (
     TrackingEditForm,
     UpdateForm,
     WorkStatusForm,
-    add_service_error,
 )
 from ..models import (
     Evidence,
