@@ -22,8 +22,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 from .models import Association, CaseInvolvement, LineManagement, Person, Posting, Unit
@@ -253,21 +254,53 @@ def _involvements(on: dt.date, **lookup: object) -> models.QuerySet[CaseInvolvem
 
 def _walk(sources: set[int], on: dt.date, *, upward: bool) -> dict[int, dict[int, tuple[Step, ...]]]:
     """For each source, everyone above (or below) it in line management, with the shortest chain of steps."""
-    near = "person_id" if upward else "manager_id"
+    onward: dict[int, list[Step]] = defaultdict(list)
+    for chunk in _chunks(sources):
+        for manager, person, started, ended in _chain_rows(chunk, on, upward):
+            onward[person if upward else manager].append((manager, person, started, ended))
     reached: dict[int, dict[int, tuple[Step, ...]]] = {source: {} for source in sources}
     frontier: dict[int, dict[int, tuple[Step, ...]]] = {source: {source: ()} for source in sources}
     for _ in range(MAX_CHAIN_DEPTH):
-        nodes = {node for level in frontier.values() for node in level}
-        if not nodes:
+        if not frontier:
             break
-        onward: dict[int, list[Step]] = defaultdict(list)
-        for chunk in _chunks(nodes):
-            rows = LineManagement.objects.filter(_current(on), **{f"{near}__in": chunk})
-            fields = ("manager_id", "person_id", "started_on", "ended_on")
-            for manager, person, started, ended in rows.values_list(*fields):
-                onward[person if upward else manager].append((manager, person, started, ended))
         frontier = _advance(frontier, reached, onward, upward)
     return reached
+
+
+def _chain_rows(sources: list[int], on: dt.date, upward: bool) -> list[Step]:
+    """Every line-management period on the chains above (or below) the sources, in one recursive query.
+
+    Plain SQL (WITH RECURSIVE) that SQLite and PostgreSQL both run; the chain is then walked in memory.
+    """
+    near, far = ("person_id", "manager_id") if upward else ("manager_id", "person_id")
+    table = connection.ops.quote_name(LineManagement._meta.db_table)
+    current = "lm.started_on <= %s AND (lm.ended_on IS NULL OR lm.ended_on >= %s)"
+    people = connection.ops.quote_name(Person._meta.db_table)
+    seeds = ", ".join(["%s"] * len(sources))
+    sql = f"""
+        WITH RECURSIVE reach(node, depth) AS (
+            SELECT id, 0 FROM {people} WHERE id IN ({seeds})
+            UNION
+            SELECT lm.{far}, reach.depth + 1 FROM {table} lm JOIN reach ON lm.{near} = reach.node
+            WHERE {current} AND reach.depth < %s
+        )
+        SELECT lm.manager_id, lm.person_id, lm.started_on, lm.ended_on FROM {table} lm
+        WHERE lm.{near} IN (SELECT node FROM reach) AND {current}
+    """  # noqa: S608 (no user input: table and column names are ours, values are parameters)
+    window = [_sql_date(on), _sql_date(window_start(on))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sources, *window, MAX_CHAIN_DEPTH, *window])
+        rows = cursor.fetchall()
+    return [(manager, person, _date(started), _date(ended)) for manager, person, started, ended in rows]
+
+
+def _sql_date(day: dt.date) -> Any:
+    return day.isoformat() if connection.vendor == "sqlite" else day
+
+
+def _date(value: object) -> Any:
+    """Dates from raw SQL: SQLite returns them as text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _advance(

@@ -160,6 +160,7 @@ def generate(
             rows = _ForceBuilder(force, rng, ids, on).build(*sizes[force.pk])
             summary.add(_write(rows))
     _reset_sequences()
+    _analyse()
     return summary
 
 
@@ -412,6 +413,13 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple[object, ...]]) 
 
 def _plain(value: object) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _analyse() -> None:
+    """Refresh the planner's statistics: after a bulk load PostgreSQL would otherwise guess, and badly."""
+    with connection.cursor() as cursor:
+        for model, _, _ in TABLES:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _reset_sequences() -> None:
