@@ -13,6 +13,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from oversight.audit.models import log_read
+from oversight.lib.office import DOCX_CONTENT_TYPE
 from oversight.request import AuthedRequest
 
 from .. import access, audits, rendering
@@ -192,7 +193,7 @@ def audit_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def audit_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     audit, report = _report_file(request, pk, "audit report DOCX")
-    output = HttpResponse(rendering.audit_docx(report), content_type=rendering.DOCX_CONTENT_TYPE)
+    output = HttpResponse(rendering.audit_docx(report), content_type=DOCX_CONTENT_TYPE)
     output["Content-Disposition"] = f'attachment; filename="{_filename(audit, "docx")}"'
     return output
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from oversight.lib.office import DOCX_CONTENT_TYPE
 from oversight.request import AuthedRequest
 
 from .. import access, rendering
@@ -109,7 +110,7 @@ def paper_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def paper_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting, content = _paper(request, pk)
-    response = HttpResponse(rendering.paper_docx(content), content_type=rendering.DOCX_CONTENT_TYPE)
+    response = HttpResponse(rendering.paper_docx(content), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "docx")}"'
     return response
 

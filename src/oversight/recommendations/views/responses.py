@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from oversight.lib.office import DOCX_CONTENT_TYPE
 from oversight.organisations.models import Organisation
 from oversight.request import AuthedRequest
 
@@ -161,7 +162,7 @@ def response_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def response_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     response = get_object_or_404(_visible(request), pk=pk)
-    output = HttpResponse(rendering.response_docx(response), content_type=rendering.DOCX_CONTENT_TYPE)
+    output = HttpResponse(rendering.response_docx(response), content_type=DOCX_CONTENT_TYPE)
     output["Content-Disposition"] = f'attachment; filename="{_filename(response, "docx")}"'
     return output
 

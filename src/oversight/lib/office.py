@@ -1,0 +1,78 @@
+"""Documents that leave the system: PDF from HTML (WeasyPrint) and Word (python-docx).
+
+Outputs are reproducible: a document is stamped with the date it speaks to (a paper's period end,
+an audit's date), never with the time it was downloaded, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.shared import Pt
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DATE_FORMAT = "%-d %B %Y"
+
+# Shared print rules; each document adds its page size and running header.
+BASE_PDF_CSS = """
+body { font: 10.5pt/1.4 Arial, Helvetica, sans-serif; color: #0b0c0c; }
+h1 { font-size: 16pt; margin: 0 0 6pt; }
+h2 { font-size: 13pt; margin: 16pt 0 6pt; }
+h3 { font-size: 11pt; margin: 12pt 0 4pt; }
+table { width: 100%; border-collapse: collapse; margin: 6pt 0 12pt; font-size: 9.5pt; }
+caption { text-align: left; font-weight: bold; margin-bottom: 4pt; }
+th, td { border: 0.5pt solid #b1b4b6; padding: 3pt 4pt; text-align: left; vertical-align: top; }
+th { background: #f3f2f1; }
+"""
+
+
+def long_date(day: dt.date | None) -> str:
+    return day.strftime(DATE_FORMAT) if day else ""
+
+
+def html_to_pdf(html: str, css: str) -> bytes:
+    from weasyprint import CSS, HTML  # imported late: it loads system libraries
+
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=BASE_PDF_CSS + css)])
+
+
+def new_document(title: str, stamp: dt.date, font_size: float = 11) -> DocxDocument:
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(font_size)
+    properties = document.core_properties
+    properties.title = title
+    moment = dt.datetime.combine(stamp, dt.time(12, 0))
+    properties.created = properties.modified = properties.last_printed = moment
+    properties.revision = 1
+    return document
+
+
+def add_table(document: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = header
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = value
+
+
+def docx_bytes(document: DocxDocument, stamp: dt.date) -> bytes:
+    """The saved document with every zip entry dated `stamp`: python-docx dates them with the clock."""
+    saved = io.BytesIO()
+    document.save(saved)
+    stamped = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stamped, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=(stamp.year, stamp.month, stamp.day, 12, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(entry.filename))
+    return stamped.getvalue()
