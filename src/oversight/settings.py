@@ -52,6 +52,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 INSTALLED_APPS = [
+    "oversight.organisations.admin_config.OversightAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oversight.organisations.context_processors.current_organisation",
                 "oversight.cases.context_processors.cases_navigation",
+                "oversight.workforce.context_processors.workforce_navigation",
             ],
         },
     },

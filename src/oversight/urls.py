@@ -1,5 +1,6 @@
 """Top-level URLs: each capability mounts its own."""
 
+from django.contrib import admin
 from django.urls import include, path
 
 from . import views
@@ -8,11 +9,13 @@ from .api.urls import urls as api_urls
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
     path("accounts/", include("oversight.accounts.urls")),
     path("organisations/", include("oversight.organisations.urls")),
     path("recommendations/", include("oversight.recommendations.urls")),
     path("cases/", include("oversight.cases.urls")),
     path("victims/", include("oversight.victims.urls")),
+    path("workforce/", include("oversight.workforce.urls")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]

@@ -17,7 +17,7 @@ from pathlib import Path
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -104,7 +104,8 @@ PEOPLE = (
     Person("analyst", "apcc.analyst", "Grace Ellis", Role.NATIONAL_ANALYST, "apcc",
            "Adds reports and items; reads published reports; sees no force's register"),
     Person("admin", "admin", "Sam Carter", Role.ADMINISTRATOR, "hmicfrs",
-           "Staff user, not superuser: users and organisations; sees no register", is_staff=True),
+           "Manages people, organisations and memberships in the admin site (/admin/); sees no register "
+           "and no case", is_staff=True),
     Person("staffs", "staffs.liaison", "Kate Morris", Role.LIAISON_OFFICER, STAFFS,
            "Keeps Staffordshire Police's register"),
     Person("warks", "warks.liaison", "Ben Ashworth", Role.LIAISON_OFFICER, WARKS,
@@ -139,8 +140,20 @@ def _create_people() -> dict[str, User]:
         membership.covers.set([_organisation(slug) for slug in person.covers])
         for organisation, role in person.also:
             Membership.objects.create(user=user, organisation=_organisation(organisation), role=role)
+        if person.is_staff:
+            user.user_permissions.set(_administration_permissions())
         people[person.key] = user
     return people
+
+
+def _administration_permissions() -> list[Permission]:
+    """What the system administrator manages in the admin site: people, organisations, memberships."""
+    return list(
+        Permission.objects.filter(
+            content_type__app_label__in=["auth", "organisations"],
+            content_type__model__in=["user", "organisation", "governingbodyterm", "membership"],
+        )
+    )
 
 
 def logins() -> list[Login]:
