@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from oversight.organisations.models import Organisation
 
@@ -196,3 +197,35 @@ class CaseInvolvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.role} in {self.case_reference}"
+
+
+class ImportOutcome(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Refused: nothing written"
+
+
+class ImportRun(models.Model):
+    """Who uploaded which workforce file into a force's register, and what came of it.
+
+    The importer writes in bulk, out of sight of the change log, so this is the record of each import.
+    """
+
+    force = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="workforce_imports", limit_choices_to={"kind": "force"}
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="workforce_imports"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file as uploaded")
+    rows = models.PositiveIntegerField(help_text="Rows in the file after the header")
+    outcome = models.CharField(max_length=10, choices=ImportOutcome.choices)
+    summary = models.TextField(help_text="What was added or updated, or the number of errors and the first of them")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["force", "-at"], name="import_run_force_at")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} into {self.force} on {self.at:%Y-%m-%d %H:%M}: {self.get_outcome_display()}"
