@@ -1,7 +1,8 @@
 """Who may import a force's workforce register and see its summary: ALL such decisions are made here.
 
-Administrators, PSD leads and PSD case handlers of the force itself, by their membership in that
-force. Nobody else, a superuser or an administrator of another organisation included: every
+Administrators and PSD leads of the force itself, by their membership in that force. Not PSD case
+handlers: the register decides who is connected to whom, and so who is locked out of which case;
+a handler connected to a subject must not be able to rewrite it. Nobody else, a superuser or an administrator of another organisation included: every
 workforce URL is a 404 for them, as if the force's register did not exist.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from oversight.organisations.access import AnyUser, memberships_of, organisation_ids_with_role
 from oversight.organisations.models import Organisation, OrganisationQuerySet, Role
 
-MANAGER_ROLES = (Role.ADMINISTRATOR, Role.PSD_LEAD, Role.PSD_HANDLER)
+MANAGER_ROLES = (Role.ADMINISTRATOR, Role.PSD_LEAD)
 
 
 def manageable_force_ids(user: AnyUser) -> set[int]:
