@@ -2,8 +2,9 @@
 
 Administrators and PSD leads of the force itself, by their membership in that force. Not PSD case
 handlers: the register decides who is connected to whom, and so who is locked out of which case;
-a handler connected to a subject must not be able to rewrite it. Nobody else, a superuser or an administrator of another organisation included: every
-workforce URL is a 404 for them, as if the force's register did not exist.
+a handler connected to a subject must not be able to rewrite it. Nobody else, a superuser or an
+administrator of another organisation included: every workforce URL is a 404 for them, as if the
+force's register did not exist.
 """
 
 from __future__ import annotations
