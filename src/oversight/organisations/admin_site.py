@@ -17,4 +17,3 @@ class OversightAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             raise Http404("Not found")  # signed in but not staff: as if the page did not exist
         return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse(settings.LOGIN_URL))
-
