@@ -28,3 +28,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def reference_organisations(db: None) -> None:
+    """The 43 forces and national bodies, loaded again: a browser test commits its data, and the
+    flush after an earlier browser test empties the tables that a data migration filled."""
+    from oversight.organisations.models import GoverningBodyTerm, Organisation
+    from oversight.organisations.reference import load_reference_organisations
+
+    load_reference_organisations(Organisation, GoverningBodyTerm)

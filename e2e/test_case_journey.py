@@ -15,15 +15,13 @@ from oversight.cases.models import Case, TeamMember, TeamRole
 from tests.case_personas import SUBJECT_STAFF_NUMBER, CasePersonas, make_case_personas, make_workforce
 from tests.personas import PASSWORD
 
-# Browser tests need committed data; the flush after each test must restore the reference
-# organisations that a data migration loaded, so the next test (in any order) still has them.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 VICTIM = "Joanne Whitfield"
 
 
 @pytest.fixture
-def people(db: None) -> CasePersonas:
+def people(reference_organisations: None) -> CasePersonas:
     personas = make_case_personas(make_workforce())
     for user in (personas.psd_handler, personas.psd_lead, personas.subject_teammate):
         user.set_password(PASSWORD)

@@ -19,15 +19,13 @@ from oversight.recommendations.models import Committee, CommitteeMeeting, Signof
 from tests.factories import ItemFactory, ReportFactory, TrackingRecordFactory
 from tests.personas import PASSWORD, Personas, make_personas
 
-# Browser tests need committed data; the flush after each test must restore the reference
-# organisations that a data migration loaded, so the next test (in any order) still has them.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 REFERENCE = "30501"
 
 
 @pytest.fixture
-def journey(db: None) -> tuple[Personas, TrackingRecord, CommitteeMeeting]:
+def journey(reference_organisations: None) -> tuple[Personas, TrackingRecord, CommitteeMeeting]:
     personas = make_personas()
     wmp = Organisation.objects.get(slug="west-midlands-police")
     report = ReportFactory(title="Victims of stalking: a joint inspection", forces=[wmp])
