@@ -37,7 +37,7 @@ chromium:
 		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
 
 run: install
-	mkdir -p var
+	mkdir -p var/staticfiles
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight load_demo
 	$(BIN)/oversight runserver $(HOST):$(PORT)
