@@ -25,8 +25,8 @@ from django.utils import timezone
 from oversight.organisations.demo import PASSWORD, Login
 from oversight.organisations.models import Membership, Organisation, Role
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Addressee,
     Committee,
     CommitteeMeeting,
