@@ -4,13 +4,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from oversight.cases.summary import case_summary
 from oversight.recommendations.summary import register_summary
+from oversight.request import AuthedRequest
+from oversight.victims.services import overdue_contacts
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"register": register_summary(request.user)})
+def home(request: AuthedRequest) -> HttpResponse:
+    cases = case_summary(request.user)
+    context = {
+        "register": register_summary(request.user),
+        "cases": cases,
+        "contact_overdue": len(overdue_contacts(request.user, timezone.localdate())) if cases else 0,
+    }
+    return render(request, "home.html", context)
 
 
 @login_not_required
