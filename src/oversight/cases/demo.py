@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -24,9 +24,11 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from oversight.audit.models import Alert
 from oversight.lib.deadlines import add_months
 from oversight.organisations.demo import PASSWORD, Login
 from oversight.organisations.models import Membership, Organisation, Role
@@ -50,7 +52,7 @@ from oversight.workforce.models import (
     Unit,
 )
 
-from . import assignments, audits, decisions, services
+from . import assignments, audits, decisions, safeguards, search, services
 from .models import (
     Arrival,
     Case,
@@ -151,6 +153,7 @@ STAMPED: tuple[tuple[type[models.Model], str], ...] = (
     (MaracReferral, "recorded_at"),
     (DipSample, "drawn_at"),
     (LogEntry, "timestamp"),
+    (Alert, "at"),
 )
 T = TypeVar("T")
 
@@ -429,7 +432,18 @@ def _hart_case(cast: Cast, today: dt.date) -> Case:
     _statuses(case, handler, day(2), services.StatusChange(
         CaseStatus.INVESTIGATION, CriminalStatus.INVESTIGATING, ConductStatus.INVESTIGATING))  # fmt: skip
     _victims_voice(case, spoc, received, day)
+    _teammate_tries(case, users["teammate"], day(9))
     return case
+
+
+def _teammate_tries(case: Case, teammate: User, day: dt.date) -> None:
+    """PC Hart's team-mate looks for the case, as the lock expects someone will: he finds nothing,
+    and the PSD lead's inbox gets two silent alerts."""
+    surname = VICTIM.split()[-1]
+    _on(day, teammate, lambda: list(search.search_cases(teammate, surname)), hour=22)
+    # He is told "There is no case with that reference", as for any unknown reference.
+    with _dated(_at(day, 23), teammate), suppress(ValidationError):
+        safeguards.break_glass(case.reference, "Checking on a colleague", teammate)
 
 
 def _victims_voice(case: Case, spoc: User, received: dt.date, day: Callable[[int], dt.date]) -> None:
