@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.personas import Personas
+
 OPEN_WITHOUT_LOGIN = {"accounts:login", "healthz"}
 
 
@@ -77,3 +79,9 @@ def test_health_check_answers_without_login() -> None:
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_pages_for_signed_in_people_are_never_cached(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.liaison)
+    assert "no-store" in client.get("/recommendations/")["Cache-Control"]
