@@ -23,7 +23,6 @@ from oversight.organisations.models import GoverningBodyTerm, Organisation, Role
 
 from .models import (
     Committee,
-    Evidence,
     EvidenceVersion,
     GoverningBodyResponse,
     GoverningBodyResponseQuerySet,
@@ -80,10 +79,6 @@ def visible_evidence_versions(user: AnyUser) -> QuerySet[EvidenceVersion]:
     return EvidenceVersion.objects.filter(evidence__tracking__in=visible_tracking_records(user))
 
 
-def visible_evidence(user: AnyUser) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(tracking__in=visible_tracking_records(user))
-
-
 def owner_candidates(organisation: Organisation) -> QuerySet[User]:
     """Who may be made the owner of an organisation's record: people with a role in it."""
     return (
@@ -114,10 +109,6 @@ def is_hmicfrs_lead_for(user: AnyUser, tracking: TrackingRecord) -> bool:
     return tracking.organisation_id in covered_force_ids(user, Role.HMICFRS_LEAD)
 
 
-def can_view_tracking(user: AnyUser, tracking: TrackingRecord) -> bool:
-    return tracking.organisation_id in register_organisation_ids(user)
-
-
 def can_edit_tracking(user: AnyUser, tracking: TrackingRecord) -> bool:
     """Owner, portfolio, due date and review date: the liaison officer keeps the register."""
     return is_liaison_for(user, tracking)
@@ -128,14 +119,6 @@ def can_contribute(user: AnyUser, tracking: TrackingRecord) -> bool:
     if tracking.status == TrackingStatus.CLOSED:
         return False
     return is_owner_of(user, tracking) or is_liaison_for(user, tracking)
-
-
-def can_check_submission(user: AnyUser, tracking: TrackingRecord) -> bool:
-    return is_liaison_for(user, tracking) and tracking.signoff == SignoffStage.SUBMITTED
-
-
-def can_sign_off(user: AnyUser, tracking: TrackingRecord) -> bool:
-    return is_hmicfrs_lead_for(user, tracking) and tracking.signoff == SignoffStage.WITH_HMICFRS
 
 
 def can_record_hmicfrs_status(user: AnyUser, tracking: TrackingRecord) -> bool:
@@ -152,10 +135,6 @@ def can_override_rag(user: AnyUser, tracking: TrackingRecord) -> bool:
 
 def can_record_review(user: AnyUser, tracking: TrackingRecord) -> bool:
     return is_liaison_for(user, tracking)
-
-
-def can_view_history(user: AnyUser, tracking: TrackingRecord) -> bool:
-    return can_view_tracking(user, tracking)
 
 
 def can_change_work_status(user: AnyUser, tracking: TrackingRecord) -> bool:
