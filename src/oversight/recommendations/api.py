@@ -4,8 +4,6 @@ A caller outside a tracking record gets 404 whether or not it exists; one who ca
 not make a change gets 403. Errors are turned into responses by the handlers in `oversight.api.urls`.
 """
 
-import datetime as dt
-
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,6 +11,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import access, services
+from . import filters as filtering
 from .models import (
     Evidence,
     EvidenceVersion,
@@ -56,24 +55,19 @@ def report_detail(request: HttpRequest, report_id: int) -> Report:
 
 
 def filter_register(records: TrackingRecordQuerySet, filters: RegisterFilters) -> list[TrackingRecord]:
-    """The records matching the register page's filters; RAG is computed, so it is filtered last."""
-    lookups = {
-        "organisation_id": filters.organisation,
-        "item__report_id": filters.report,
-        "item__kind": filters.kind,
-        "item__report__kind": filters.report_kind,
-        "status": filters.status,
-        "signoff": filters.signoff,
-        "owner_id": filters.owner,
-    }
-    records = records.filter(**{lookup: value for lookup, value in lookups.items() if value is not None})
-    today = dt.date.today()
-    if filters.overdue:
-        records = records.overdue(today)
-    rows = list(records.with_related())
-    if filters.rag is not None:
-        rows = [row for row in rows if row.rag(today) == filters.rag]
-    return rows
+    """The records matching the filters, through the register page's own filtering, by due date."""
+    register = filtering.RegisterFilters(
+        organisation=filters.organisation,
+        report=filters.report,
+        report_kind=filters.report_kind or "",
+        kind=filters.kind or "",
+        status=filters.status or "",
+        signoff=filters.signoff or "",
+        rag=filters.rag or "",
+        owner=filters.owner,
+        overdue=filtering.OVERDUE_DUE if filters.overdue else "",
+    )
+    return [row.record for row in register.rows(records)]
 
 
 @router.get("/tracking", response=list[TrackingOut], summary="List tracking records you can see")
