@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -312,6 +315,18 @@ def test_open_panel_marac_needs_a_reason_and_high_risk_warns_without_marac(world
     services.refer_to_marac(world.case, world.spoc, referred_on=TODAY, closed_panel=True)
     assert MaracReferral.objects.get().closed_panel
     assert not any("MARAC" in w for w in services.warnings(world.case, TODAY))
+
+
+def test_the_victim_page_reads_each_victim_table_once(world: World) -> None:
+    services.record_preferences(world.case, prefs(channel=Channel.EMAIL, safe_email="emma@example.org"), world.spoc, 0)
+    for _ in range(3):
+        _contact(world, TODAY, Channel.PHONE, preferences_followed=False, not_followed_reason="Urgent")
+    services.record_dash(world.case, world.spoc, level=RiskLevel.HIGH, assessed_on=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(world.spoc).get(reverse("victims:case", args=[world.case.pk])).content.decode()
+    assert "no MARAC referral" in page and "a channel the victim did not choose" in page
+    tables = Counter(re.findall(r'FROM "(victims_\w+)"', " ".join(q["sql"] for q in queries.captured_queries)))
+    assert tables and max(tables.values()) == 1, tables
 
 
 # --- the Victims' Code ---------------------------------------------------------------------------

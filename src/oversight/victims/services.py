@@ -108,7 +108,7 @@ class PreferencesInput:
 
 
 def current_preferences(case: Case) -> ContactPreferences | None:
-    return ContactPreferences.objects.filter(victim__case=case).select_related("recorded_by").first()
+    return ContactPreferences.objects.filter(victim__case=case).select_related("victim", "recorded_by").first()
 
 
 def preferences_history(case: Case) -> list[ContactPreferences]:
@@ -252,8 +252,11 @@ def contact_due_from(received_on: dt.date, last_on: dt.date | None, interval: in
 def contact_due(case: Case, today: dt.date) -> ContactDue:
     """Measured from the last contact, or from receipt of the case if there has been none; without an
     agreed interval nothing is overdue (the page says no interval is agreed)."""
-    preferences = current_preferences(case)
     last_on = ContactEntry.objects.filter(case=case).aggregate(last=Max("contacted_on"))["last"]
+    return _due(case, current_preferences(case), last_on, today)
+
+
+def _due(case: Case, preferences: ContactPreferences | None, last_on: dt.date | None, today: dt.date) -> ContactDue:
     interval = preferences.contact_interval_days if preferences else None
     return contact_due_from(case.received_on, last_on, interval, today)
 
@@ -458,10 +461,6 @@ def record_dash(case: Case, by: User, *, level: str, assessed_on: dt.date, notes
     )
 
 
-def current_dash(case: Case) -> DashAssessment | None:
-    return DashAssessment.objects.filter(case=case).first()
-
-
 # --- the Victims' Code --------------------------------------------------------------------------
 
 
@@ -541,7 +540,42 @@ def right_history(case: Case, right: int) -> list[CodeRightStatus]:
     return list(CodeRightStatus.objects.filter(case=case, right=right).select_related("recorded_by"))
 
 
-# --- what the page warns about ------------------------------------------------------------------
+# --- the victim's page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VictimPage:
+    """Everything the victim's page shows, each read once; the warnings are worked out from it."""
+
+    spocs: list[TeamMember]
+    preferences: ContactPreferences | None
+    due: ContactDue
+    contacts: list[ContactEntry]
+    oic_requests: list[OicChangeRequest]
+    referrals: list[SupportReferral]
+    maracs: list[MaracReferral]
+    dash: list[DashAssessment]
+    code: CodeSummary
+    warnings: list[str]
+
+
+def victim_page(case: Case, today: dt.date) -> VictimPage:
+    preferences = current_preferences(case)
+    contacts = contact_log(case)  # newest first
+    due = _due(case, preferences, contacts[0].contacted_on if contacts else None, today)
+    spoc_list, maracs, dash = spocs(case), marac_referrals(case), dash_history(case)
+    return VictimPage(
+        spocs=spoc_list,
+        preferences=preferences,
+        due=due,
+        contacts=contacts,
+        oic_requests=oic_requests(case),
+        referrals=support_referrals(case),
+        maracs=maracs,
+        dash=dash,
+        code=code_summary(case),
+        warnings=_warnings(spoc_list, preferences, due, contacts, dash[0] if dash else None, bool(maracs)),
+    )
 
 
 def _long(day: dt.date | None) -> str:
@@ -550,24 +584,32 @@ def _long(day: dt.date | None) -> str:
 
 def warnings(case: Case, today: dt.date) -> list[str]:
     """Everything about the victim's voice on this case that needs someone's attention."""
+    return victim_page(case, today).warnings
+
+
+def _warnings(
+    spoc_list: list[TeamMember],
+    preferences: ContactPreferences | None,
+    due: ContactDue,
+    contacts: list[ContactEntry],
+    dash: DashAssessment | None,
+    has_marac: bool,
+) -> list[str]:
     found: list[str] = []
-    if senior_spoc(case) is None:
+    if not spoc_list:
         found.append("No single point of contact is assigned to the victim.")
-    preferences = current_preferences(case)
     if preferences is None:
         found.append("The victim's communication preferences have not been recorded.")
     elif preferences.victim.is_police_staff and preferences.safe_email and is_police_mailbox(preferences.safe_email):
         found.append(f"The safe email address {preferences.safe_email} is a police mailbox: record a personal one.")
-    due = contact_due(case, today)
     if due.overdue:
         found.append(f"Contact is overdue: due by {_long(due.due_on)}, {due.days_overdue} days ago.")
-    for entry in contact_log(case):
+    for entry in contacts:
         if entry.unchosen_channel and entry.preferences:
             found.append(
                 f"The contact on {_long(entry.contacted_on)} was by {entry.get_channel_display().lower()}, "
                 f"a channel the victim did not choose (they chose {entry.preferences.get_channel_display().lower()})."
             )
-    dash = current_dash(case)
-    if dash and dash.level == RiskLevel.HIGH and not MaracReferral.objects.filter(case=case).exists():
+    if dash and dash.level == RiskLevel.HIGH and not has_marac:
         found.append("The DASH risk level is high but there is no MARAC referral.")
     return found

@@ -44,20 +44,10 @@ Data = dict[str, Any]
 def case_page(request: AuthedRequest, case_pk: int) -> HttpResponse:
     user = request.user
     case = access.read_case(user, case_pk, "victim page")
-    today = timezone.localdate()
     context = {
         "case": case,
         "victim": case.victim,
-        "spocs": services.spocs(case),
-        "preferences": services.current_preferences(case),
-        "due": services.contact_due(case, today),
-        "contacts": services.contact_log(case),
-        "oic_requests": services.oic_requests(case),
-        "referrals": services.support_referrals(case),
-        "maracs": services.marac_referrals(case),
-        "dash": services.dash_history(case),
-        "code": services.code_summary(case),
-        "warnings": services.warnings(case, today),
+        **vars(services.victim_page(case, timezone.localdate())),
         "can_write": access.can_write(user, case),
         "can_decide": access.can_decide_oic_change(user, case),
         "can_read_log": access.can_read_log(user, case),
