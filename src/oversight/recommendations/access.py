@@ -230,3 +230,13 @@ def can_manage_committee(user: AnyUser, committee: Committee) -> bool:
     return _holds(user, Role.LIAISON_OFFICER, committee.organisation_id) or any(
         _holds(user, Role.LIAISON_OFFICER, force_id) for force_id in committee.forces.values_list("pk", flat=True)
     )
+
+
+def forthcoming_inspection_forces(user: AnyUser) -> QuerySet[Organisation]:
+    """Forces for which the person may record a forthcoming inspection: those they are liaison officer for."""
+    liaison_for = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
+    return Organisation.objects.forces().filter(pk__in=liaison_for).order_by("name")
+
+
+def can_record_forthcoming_inspection(user: AnyUser, force: Organisation) -> bool:
+    return _holds(user, Role.LIAISON_OFFICER, force.pk)

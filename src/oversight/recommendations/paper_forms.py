@@ -8,12 +8,10 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from oversight.forms import GovukFormMixin
-from oversight.organisations.access import has_role
-from oversight.organisations.models import Organisation, Role
+from oversight.organisations.models import Organisation
 
 from . import access
 from .forms import GovukDateField, VersionedForm
@@ -48,12 +46,6 @@ class MeetingForm(GovukFormMixin, forms.Form):
         )
 
 
-def liaison_forces(user: User) -> QuerySet[Organisation]:
-    """Forces for which the person may record a forthcoming inspection: those they are liaison officer for."""
-    forces = Organisation.objects.forces().order_by("name")
-    return forces.filter(pk__in=[force.pk for force in forces if has_role(user, Role.LIAISON_OFFICER, force)])
-
-
 class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
     force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
     title = forms.CharField(label="Inspection", max_length=200, help_text="For example, Thematic inspection of ROCU")
@@ -66,7 +58,7 @@ class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.helper.disable_csrf = True
-        self.fields["force"].queryset = liaison_forces(user)  # type: ignore[attr-defined]
+        self.fields["force"].queryset = access.forthcoming_inspection_forces(user)  # type: ignore[attr-defined]
 
     def clean_notified_on(self) -> Any:
         notified_on = self.cleaned_data["notified_on"]
@@ -76,7 +68,7 @@ class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
 
     def save(self) -> ForthcomingInspection:
         force: Organisation = self.cleaned_data["force"]
-        if not has_role(self.user, Role.LIAISON_OFFICER, force):
+        if not access.can_record_forthcoming_inspection(self.user, force):
             raise PermissionDenied("You cannot record inspections for this force.")
         return ForthcomingInspection.objects.create(
             force=force,

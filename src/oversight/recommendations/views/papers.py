@@ -15,7 +15,7 @@ from oversight.request import AuthedRequest
 
 from .. import access, rendering
 from ..models import Committee, CommitteeMeeting
-from ..paper_forms import ForthcomingInspectionForm, MeetingForm, liaison_forces
+from ..paper_forms import ForthcomingInspectionForm, MeetingForm
 from ..papers import Paper, build_paper
 
 
@@ -34,10 +34,11 @@ def _paper(request: AuthedRequest, pk: int) -> tuple[CommitteeMeeting, Paper]:
 
 def committee_list(request: AuthedRequest) -> HttpResponse:
     committees = access.visible_committees(request.user).select_related("organisation").prefetch_related("forces")
+    can_record = access.forthcoming_inspection_forces(request.user).exists()
     return render(
         request,
         "recommendations/committee_list.html",
-        {"committees": committees, "can_record_inspection": liaison_forces(request.user).exists()},
+        {"committees": committees, "can_record_inspection": can_record},
     )
 
 
