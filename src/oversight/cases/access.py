@@ -63,11 +63,19 @@ def excluded_case_ids(user: AnyUser) -> set[int]:
     people = people_this_user_is(user)
     if not people:
         return set()
-    return set(Subject.objects.filter(person_id__in=people).values_list("case_id", flat=True))
+    return set(_excluded_cases(people))
+
+
+def _excluded_cases(people: set[int]) -> QuerySet[Subject, int]:
+    """The ids of cases with any of these people as a subject, as a subquery (no query of its own)."""
+    return Subject.objects.filter(person_id__in=people).values_list("case_id", flat=True)
 
 
 def is_excluded(user: AnyUser, case: Case) -> bool:
-    return case.pk in excluded_case_ids(user)
+    """Read from the case's subjects, which read_case prefetches: no query per check on a case page.
+    Subjects are only written when a case is opened, so the prefetched list is the whole list."""
+    people = people_this_user_is(user)
+    return bool(people) and any(subject.person_id in people for subject in case.subjects.all())
 
 
 def _grant_filter(user: AnyUser) -> Q:
@@ -83,8 +91,9 @@ def visible_cases(user: AnyUser) -> CaseQuerySet:
     """Every case this person may know exists; the only way views, search, exports and the API list cases."""
     if not user.is_authenticated:
         return Case.objects.none()
-    granted = Case.objects.filter(_grant_filter(user)).values("pk")
-    return Case.objects.filter(pk__in=granted).exclude(pk__in=excluded_case_ids(user))
+    granted = Case.objects.filter(pk__in=Case.objects.filter(_grant_filter(user)).values("pk"))
+    people = people_this_user_is(user)
+    return granted.exclude(pk__in=_excluded_cases(people)) if people else granted
 
 
 def can_view_case(user: AnyUser, case: Case) -> bool:
@@ -195,9 +204,12 @@ def visible_alerts(user: AnyUser) -> AlertQuerySet:
     forces = organisation_ids_with_role(user, Role.PSD_LEAD)
     if not forces:
         return Alert.objects.none()
+    alerts = Alert.objects.filter(organisation_id__in=forces)
+    people = people_this_user_is(user)
+    if not people:
+        return alerts
     case_type = ContentType.objects.get_for_model(Case)
-    hidden = excluded_case_ids(user)
-    return Alert.objects.filter(organisation_id__in=forces).exclude(content_type=case_type, object_id__in=hidden)
+    return alerts.exclude(content_type=case_type, object_id__in=_excluded_cases(people))
 
 
 # Audits and dip samples: the force's PSD lead runs them; the governing body's OPCC officers review
