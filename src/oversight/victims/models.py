@@ -19,6 +19,16 @@ from oversight.cases.models import Case, Victim
 from .rules import right_title
 
 
+class Recorded(models.Model):
+    """Who recorded a row, and when: every record of the victim's voice keeps both."""
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class Channel(models.TextChoices):
     PHONE = "phone", "Phone"
     EMAIL = "email", "Email"
@@ -37,7 +47,7 @@ class Weekday(models.TextChoices):
     SUN = "sun", "Sunday"
 
 
-class ContactPreferences(models.Model):
+class ContactPreferences(Recorded):
     """One version of how the victim wants to be contacted; the highest number is current."""
 
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="contact_preferences")
@@ -56,8 +66,6 @@ class ContactPreferences(models.Model):
     accessibility_needs = models.TextField(blank=True)
     contact_interval_days = models.PositiveSmallIntegerField(help_text="Agreed maximum days between contacts")
     note = models.TextField(blank=True, help_text="Why the preferences changed")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-number"]
@@ -111,7 +119,7 @@ class OicOutcome(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class OicChangeRequest(models.Model):
+class OicChangeRequest(Recorded):
     """The victim asks for a different officer in the case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="oic_change_requests")
@@ -123,8 +131,6 @@ class OicChangeRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-requested_on", "-pk"]
@@ -148,7 +154,7 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-class SupportReferral(models.Model):
+class SupportReferral(Recorded):
     """A referral to a support service, in the force's area or out of it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="support_referrals")
@@ -158,8 +164,6 @@ class SupportReferral(models.Model):
     referred_on = models.DateField()
     status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.AWAITING)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -169,7 +173,7 @@ class SupportReferral(models.Model):
         return f"Referral to {self.service_name}"
 
 
-class MaracReferral(models.Model):
+class MaracReferral(Recorded):
     """A referral to a MARAC; closed panel limits who attends when the suspect is police."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="marac_referrals")
@@ -178,8 +182,6 @@ class MaracReferral(models.Model):
     open_panel_reason = models.TextField(blank=True, help_text="Why an open panel, when the suspect is police")
     meeting_on = models.DateField(null=True, blank=True)
     outcome_notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -196,15 +198,13 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
-class DashAssessment(models.Model):
+class DashAssessment(Recorded):
     """A DASH risk level and its date; the latest is current."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dash_assessments")
     level = models.CharField(max_length=10, choices=RiskLevel.choices)
     assessed_on = models.DateField()
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-assessed_on", "-pk"]
@@ -220,7 +220,7 @@ class RightStatus(models.TextChoices):
     NOT_APPLICABLE = "n_a", "Not applicable"
 
 
-class CodeRightStatus(models.Model):
+class CodeRightStatus(Recorded):
     """One right's status on a case with its evidence; a new row per change, the latest is current."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victims_code_statuses")
@@ -228,8 +228,6 @@ class CodeRightStatus(models.Model):
     status = models.CharField(max_length=10, choices=RightStatus.choices)
     evidence = models.TextField(blank=True)
     status_on = models.DateField(default=dt.date.today)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["right", "-recorded_at", "-pk"]
