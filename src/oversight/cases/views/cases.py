@@ -27,15 +27,9 @@ from .. import access, services
 from ..forms import NewCaseForm, StatusForm
 from ..models import Arrival, Case, CaseQuerySet, CaseStatus
 from ..search import clean_term, search_cases
+from . import allowed, case_or_404
 
 PAGE_SIZE = 50
-
-
-def _case(request: AuthedRequest, pk: int, what: str) -> Case:
-    case = services.read_case(request.user, pk, what)
-    if case is None:
-        raise Http404("Not found")
-    return case
 
 
 # ----------------------------------------------------------------------------------------------
@@ -138,7 +132,7 @@ def new_case(request: AuthedRequest) -> HttpResponse:
 
 
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk, "case page")
+    case = case_or_404(request, pk, "case page")
     context = {
         "case": case,
         "can_edit": access.can_edit_case(request.user, case),
@@ -148,9 +142,8 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def edit_statuses(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk, "case statuses")
-    if not access.can_edit_case(request.user, case):
-        raise Http404("Not found")
+    case = case_or_404(request, pk, "case statuses")
+    allowed(access.can_edit_case(request.user, case))
     form = StatusForm(request.POST or None, initial=StatusForm.initial_for(case))
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,9 +160,8 @@ def edit_statuses(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def read_log(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk, "read log")
-    if not access.can_read_log(request.user, case):
-        raise Http404("Not found")
+    case = case_or_404(request, pk, "read log")
+    allowed(access.can_read_log(request.user, case))
     reads = ReadLog.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
     page: Page[ReadLog] = Paginator(reads.select_related("user"), 100).get_page(request.GET.get("page"))
     return render(request, "cases/case_reads.html", {"case": case, "page": page})

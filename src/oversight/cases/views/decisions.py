@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from oversight.request import AuthedRequest
 
-from .. import access, decisions, services
+from .. import access, decisions
 from ..decision_forms import (
     CaseForm,
     ConductForm,
@@ -27,16 +27,9 @@ from ..decision_forms import (
     ReferralForm,
 )
 from ..models import Case
+from . import allowed, case_or_404
 
 Save = Callable[[Case, User, dict[str, Any]], object]
-
-
-def case_or_404(request: AuthedRequest, pk: int, what: str) -> Case:
-    """The case if this person may see it, its read logged; else 404 (an excluded person's try alerts silently)."""
-    case = services.read_case(request.user, pk, what)
-    if case is None:
-        raise Http404("No such case")
-    return case
 
 
 def _blank_forms(case: Case) -> dict[str, CaseForm]:
@@ -97,8 +90,7 @@ def _extra(form: CaseForm) -> dict[str, Any]:
 
 def _acting_case(request: AuthedRequest, pk: int) -> Case:
     case = case_or_404(request, pk, "decisions page")
-    if not access.can_record_decision(request.user, case):
-        raise Http404
+    allowed(access.can_record_decision(request.user, case))
     return case
 
 

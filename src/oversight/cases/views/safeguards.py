@@ -23,11 +23,12 @@ from .. import access, safeguards
 from ..models import BreakGlass, Case, restriction_review_due
 from ..rules import BREAK_GLASS_HOURS
 from ..team_forms import BreakGlassForm, BreakGlassReviewForm, RestrictionReviewForm
-from .team import allowed, case_context, case_for, case_url
+from . import allowed, case_or_404
+from .team import case_context, case_url
 
 
 def safeguards_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, "safeguards page")
+    case = case_or_404(request, pk, "safeguards page")
     allowed(access.can_see_safeguards(request.user, case))
     now = timezone.now()
     openings = case.break_glass.select_related("user", "reviewed_by")
@@ -65,7 +66,7 @@ def break_glass(request: AuthedRequest) -> HttpResponse:
 
 
 def review_break_glass(request: AuthedRequest, pk: int, opening_id: int) -> HttpResponse:
-    case = case_for(request, pk, "break-glass review")
+    case = case_or_404(request, pk, "break-glass review")
     opening = get_object_or_404(BreakGlass.objects.select_related("user"), case=case, pk=opening_id)
     allowed(access.can_review_break_glass(request.user, case, opening.user_id) and opening.reviewed_at is None)
     form = BreakGlassReviewForm(request.POST or None)
@@ -86,7 +87,7 @@ def review_break_glass(request: AuthedRequest, pk: int, opening_id: int) -> Http
 
 
 def review_restriction(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, "restriction review")
+    case = case_or_404(request, pk, "restriction review")
     allowed(access.can_review_restriction(request.user, case))
     form = RestrictionReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

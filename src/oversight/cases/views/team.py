@@ -19,22 +19,10 @@ from oversight.forms import add_service_error
 from oversight.organisations.models import Organisation
 from oversight.request import AuthedRequest
 
-from .. import access, assignments, services
+from .. import access, assignments
 from ..models import Case, Ownership, TeamMember, TeamRole
 from ..team_forms import AssignForm, ConfirmAssignForm, DeclarationForm, OwnershipForm
-
-
-def case_for(request: AuthedRequest, pk: int, what: str) -> Case:
-    """The case if this person may see it, the read logged; else 404 (an excluded person's try alerts silently)."""
-    case = services.read_case(request.user, pk, what)
-    if case is None:
-        raise Http404("No such case")
-    return case
-
-
-def allowed(permitted: bool) -> None:
-    if not permitted:
-        raise Http404("No such case")
+from . import allowed, case_or_404
 
 
 def case_url(case: Case) -> str:
@@ -54,7 +42,7 @@ def case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str, 
 
 
 def team(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, "team page")
+    case = case_or_404(request, pk, "team page")
     rows = assignments.team_overview(case)
     mine = [row.member for row in rows if access.can_sign_declaration(request.user, row.member)]
     context = case_context(
@@ -116,7 +104,7 @@ def _role(form: ConfirmAssignForm) -> str:
 
 
 def team_assign(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, "team assignment page")
+    case = case_or_404(request, pk, "team assignment page")
     allowed(access.can_manage_team(request.user, case))
     external = assignments.external_users(case)
     if request.method != "POST":
@@ -138,7 +126,7 @@ def team_assign(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def team_remove(request: AuthedRequest, pk: int, member_id: int) -> HttpResponse:
-    case = case_for(request, pk, "team page")
+    case = case_or_404(request, pk, "team page")
     allowed(access.can_manage_team(request.user, case))
     member = get_object_or_404(TeamMember.objects.active().select_related("user"), case=case, pk=member_id)
     if request.method == "POST":
@@ -153,7 +141,7 @@ def team_remove(request: AuthedRequest, pk: int, member_id: int) -> HttpResponse
 
 
 def team_declare(request: AuthedRequest, pk: int, member_id: int) -> HttpResponse:
-    case = case_for(request, pk, "independence declaration")
+    case = case_or_404(request, pk, "independence declaration")
     member = get_object_or_404(TeamMember.objects.active(), case=case, pk=member_id)
     allowed(access.can_sign_declaration(request.user, member))
     form = DeclarationForm(request.POST or None)
@@ -171,14 +159,14 @@ def team_declare(request: AuthedRequest, pk: int, member_id: int) -> HttpRespons
 
 
 def team_candidates(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, "independent investigators list")
+    case = case_or_404(request, pk, "independent investigators list")
     allowed(access.can_manage_team(request.user, case))
     found = assignments.candidates(case)
     return render(request, "cases/team_candidates.html", case_context(request, case, found=found))
 
 
 def ownership(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, "investigation ownership page")
+    case = case_or_404(request, pk, "investigation ownership page")
     allowed(access.can_manage_team(request.user, case))
     forces = Organisation.objects.forces().exclude(pk=case.force_id)
     form = OwnershipForm(request.POST or None, forces=forces)
