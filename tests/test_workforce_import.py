@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from oversight.organisations.models import Organisation
 from oversight.workforce import connections
@@ -72,6 +74,19 @@ def test_a_good_file_is_imported(wmp: Organisation) -> None:
     asha = Person.objects.get(force=wmp, staff_number="1001")
     links = connections.direct_links(ben.pk, [asha.pk], on=dt.date(2024, 6, 30))
     assert {link.kind for link in links} == {connections.LinkKind.SAME_UNIT, connections.LinkKind.LINE_MANAGEMENT}
+
+
+def _queries_to_import(wmp: Organisation, people: int) -> int:
+    rows = [f"person,{9000 + n},P {n},officer,PC,,,,,,,,,,,,,," for n in range(people)]
+    with CaptureQueriesContext(connection) as queries:
+        assert import_workforce(wmp, csv_of(*rows)).ok
+    return len(queries.captured_queries)
+
+
+def test_importing_writes_people_in_batches_not_one_query_each(wmp: Organisation) -> None:
+    _queries_to_import(wmp, 1)
+    # Both runs update some people and add others: 1 and 1, then 2 and 38.
+    assert _queries_to_import(wmp, 2) == _queries_to_import(wmp, 40)
 
 
 def test_importing_again_replaces_each_persons_history(wmp: Organisation) -> None:

@@ -56,6 +56,7 @@ class RowError:
 class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    new_people: int = 0  # of counts["people"], those not on the register before
 
     @property
     def ok(self) -> bool:
@@ -121,7 +122,7 @@ def import_workforce(force: Organisation, file: TextIO) -> ImportReport:
         return report
     try:
         with transaction.atomic():
-            report.counts = _write(force, parsed)
+            report.counts, report.new_people = _write(force, parsed)
     except IntegrityError as error:
         report.errors.append(RowError(1, f"the register refused the file ({error}); nothing was written"))
     return report
@@ -255,12 +256,12 @@ def _unit_name(key: UnitKey) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _write(force: Organisation, parsed: _Parsed) -> dict[str, int]:
+def _write(force: Organisation, parsed: _Parsed) -> tuple[dict[str, int], int]:
     units = {(u.name, u.area): u for u in Unit.objects.filter(force=force)}
     new_units = [Unit(force=force, name=name, area=area) for name, area in parsed.units if (name, area) not in units]
     for unit in Unit.objects.bulk_create(new_units):
         units[(unit.name, unit.area)] = unit
-    people = _write_people(force, parsed, units)
+    people, new_people = _write_people(force, parsed, units)
     Posting.objects.filter(person__in=people.values()).delete()
     LineManagement.objects.filter(person__in=people.values()).delete()
     Association.objects.filter(person__in=people.values()).delete()
@@ -271,7 +272,7 @@ def _write(force: Organisation, parsed: _Parsed) -> dict[str, int]:
     LineManagement.objects.bulk_create(managed, batch_size=2000)
     Association.objects.bulk_create(associations, batch_size=2000)
     CaseInvolvement.objects.bulk_create(cases, batch_size=2000)
-    return {
+    counts = {
         "units": len(new_units),
         "people": len(people),
         "postings": len(postings),
@@ -279,9 +280,14 @@ def _write(force: Organisation, parsed: _Parsed) -> dict[str, int]:
         "associations": len(associations),
         "case_involvements": len(cases),
     }
+    return counts, new_people
 
 
-def _write_people(force: Organisation, parsed: _Parsed, units: dict[UnitKey, Unit]) -> dict[str, Person]:
+PERSON_FIELDS = ("name", "kind", "rank_or_grade", "role", "service_start", "works_with_vulnerable", "unit")
+
+
+def _write_people(force: Organisation, parsed: _Parsed, units: dict[UnitKey, Unit]) -> tuple[dict[str, Person], int]:
+    """Every person in the file, created or updated in batches; and how many were new."""
     existing = {p.staff_number: p for p in Person.objects.filter(force=force, staff_number__in=parsed.people)}
     open_postings = {p.staff_number: _key(p.values) for p in parsed.rows["posting"] if p.ended_on is None}
     people: dict[str, Person] = {}
@@ -294,9 +300,11 @@ def _write_people(force: Organisation, parsed: _Parsed, units: dict[UnitKey, Uni
         person.works_with_vulnerable = row.get("works_with_vulnerable").lower() == "yes"
         key = (row.get("unit"), row.get("area")) if row.get("unit") else open_postings.get(number)
         person.unit = units.get(key) if key else None
-        person.save()
         people[number] = person
-    return people
+    new = [person for number, person in people.items() if number not in existing]
+    Person.objects.bulk_create(new, batch_size=2000)
+    Person.objects.bulk_update(existing.values(), PERSON_FIELDS, batch_size=2000)
+    return people, len(new)
 
 
 def _periods(

@@ -47,11 +47,9 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
     """Import the file into the force's register (all or nothing) and record who imported what."""
     if not access.can_manage_register(by, force):
         raise PermissionDenied("You cannot import this force's workforce.")
-    people_before = Person.objects.filter(force=force).count()
     report = import_workforce(force, io.StringIO(upload.text, newline=""))
     if report.ok:
-        added = Person.objects.filter(force=force).count() - people_before
-        outcome, summary = ImportOutcome.IMPORTED, describe_counts(report.counts, added)
+        outcome, summary = ImportOutcome.IMPORTED, describe_counts(report.counts, report.new_people)
     else:
         outcome, summary = ImportOutcome.REFUSED, _describe_errors(report)
     run = ImportRun.objects.create(
