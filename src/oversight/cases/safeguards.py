@@ -49,10 +49,12 @@ def break_glass(reference: str, reason: str, by: User) -> Opened:
         detail = f"{by.get_full_name() or by.username} asked for break-glass access to {case.reference}."
         raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, by, detail)
         raise _no_such_case()
-    if case is None or not (access.can_break_glass(by, case) or access.can_view_case(by, case)):
+    if case is None:
         raise _no_such_case()
     if access.can_view_case(by, case):
         return Opened(case, None)
+    if not access.can_break_glass(by, case):
+        raise _no_such_case()
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason you need access to this case."})
     now = timezone.now()
