@@ -46,9 +46,10 @@ class Row:
 
     @classmethod
     def of(cls, record: TrackingRecord, today: dt.date) -> Row:
-        suggestion = record.suggested_rag(today)
-        reason = record.rag_override_reason if record.rag_override else suggestion.reason
-        return cls(record, record.rag(today), reason, record.is_overdue(today), record.is_review_overdue(today))
+        return cls(
+            record, record.rag(today), record.rag_reason(today), record.is_overdue(today),
+            record.is_review_overdue(today),
+        )  # fmt: skip
 
 
 def _reference_key(row: Row) -> tuple[str, str, int]:

@@ -262,6 +262,10 @@ class TrackingRecord(models.Model):
     def rag(self, today: dt.date | None = None) -> Rag:
         return Rag(self.rag_override) if self.rag_override else self.suggested_rag(today).rag
 
+    def rag_reason(self, today: dt.date | None = None) -> str:
+        """Why the record has its RAG rating: the override's reason, or the rule's."""
+        return self.rag_override_reason if self.rag_override else self.suggested_rag(today).reason
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return not self.is_complete and self.due_on is not None and self.due_on < (today or dt.date.today())
 

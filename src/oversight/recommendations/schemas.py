@@ -206,7 +206,7 @@ class TrackingDetailOut(TrackingOut):
 
     @staticmethod
     def resolve_rag_reason(obj: TrackingRecord) -> str:
-        return obj.rag_override_reason if obj.rag_override else obj.suggested_rag().reason
+        return obj.rag_reason()
 
     @staticmethod
     def resolve_rag_overridden(obj: TrackingRecord) -> bool:
