@@ -330,7 +330,7 @@ def test_dip_sample_is_reproducible_with_the_same_seed(world: World) -> None:
     first, again = draw(world, 20240517), draw(world, 20240517)
     assert drawn(first) == drawn(again) and len(drawn(first)) == 4
     assert [e.label for e in first.entries.order_by("pk")] == ["Case 1", "Case 2", "Case 3", "Case 4"]
-    population = list(audits.dip_population(world.workforce.wmp, D(2025, 1, 1), D(2025, 12, 31), world.people.psd_lead))
+    population = list(audits.dip_population(world.workforce.wmp, D(2025, 1, 1), D(2025, 12, 31)))
     assert audits.draw(population, 4, 7) == audits.draw(population, 4, 7)
     assert len({tuple(drawn(draw(world, seed))) for seed in range(6)}) > 1  # seeds matter
     assert draw(world, None).seed >= 0
@@ -342,7 +342,7 @@ def test_dip_population_is_complaints_received_in_the_period(world: World) -> No
     another_case(world, D(2024, 12, 31))  # before the period
     recorded = another_case(world, D(2025, 4, 1), arrival=Arrival.HOTLINE)
     decisions.record_recording(recorded, world.people.psd_handler, RecordedAs.COMPLAINT, "Made by the victim.")
-    population = audits.dip_population(world.workforce.wmp, D(2025, 1, 1), D(2025, 12, 31), world.people.psd_lead)
+    population = audits.dip_population(world.workforce.wmp, D(2025, 1, 1), D(2025, 12, 31))
     assert list(population) == [*complaints, recorded]
 
 

@@ -33,10 +33,32 @@ class ReadLog(models.Model):
         return f"{self.user} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class Refusal(models.Model):
+    """A "not found" given to a signed-in person for a locked record's id, whether or not it exists.
+
+    Written for every refusal, so refusing an unknown id costs the same as refusing a real one; an
+    attempt by someone excluded from the record raises an Alert instead.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(help_text="The id asked for; there may be no such record")
+    what = models.CharField(max_length=200)
+    route = models.CharField(max_length=10, default="web")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} refused {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class AlertKind(models.TextChoices):
     EXCLUDED_OPENED = "excluded_opened", "An excluded person tried to open the record"
     EXCLUDED_SEARCHED = "excluded_searched", "An excluded person searched for a party to the record"
     BREAK_GLASS = "break_glass", "Break-glass access opened"
+    EXCLUSION_LIFTED = "exclusion_lifted", "An exclusion from the record was lifted"
     OVERRIDE = "override", "Independence check overridden"
 
 
@@ -87,4 +109,14 @@ def raise_alert(kind: str, organisation: Organisation, record: models.Model, act
         object_id=record.pk,
         actor=actor,
         detail=detail,
+    )
+
+
+def record_refusal(user: User, model: type[models.Model], object_id: int, what: str, route: str = "web") -> Refusal:
+    return Refusal.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=min(max(object_id, 0), 2**63 - 1),  # any id a URL can carry
+        what=what[:200],
+        route=route,
     )

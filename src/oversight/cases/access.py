@@ -9,13 +9,15 @@ alerts) goes through `visible_cases` or `can_view_case`; a refused person gets 4
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from oversight.audit.models import Alert, AlertQuerySet
 from oversight.organisations.access import AnyUser, memberships_of, organisation_ids_with_role
 from oversight.organisations.models import Organisation, Role
-from oversight.workforce.connections import excluded_people
+from oversight.workforce.connections import connected_among
 from oversight.workforce.models import Person
 
 from .models import (
@@ -27,13 +29,15 @@ from .models import (
     CaseQuerySet,
     DipSample,
     DipSampleEntry,
+    Exclusion,
     Subject,
     TeamMember,
     TeamRole,
 )
 
 _PERSON = "_oversight_workforce_person"
-_EXCLUDED = "_oversight_excluded_people"
+_VERDICTS = "_oversight_exclusion_verdicts"
+NOBODY = 0  # no register entry has this id
 
 
 def workforce_person(user: AnyUser) -> Person | None:
@@ -46,36 +50,54 @@ def workforce_person(user: AnyUser) -> Person | None:
     return person
 
 
-def people_this_user_is(user: AnyUser) -> set[int]:
-    """The person, and everyone directly connected to them: a case with any of them as a subject is
-    locked to this user. Connection is symmetric, so this is the same as asking whether the user is
-    a subject or connected to one."""
+def _verdicts(user: AnyUser) -> dict[int, bool]:
+    """Case id -> excluded?, worked out once per request for each case asked about."""
+    if not hasattr(user, _VERDICTS):
+        setattr(user, _VERDICTS, {})
+    verdicts: dict[int, bool] = getattr(user, _VERDICTS)
+    return verdicts
+
+
+def excluded_among(user: AnyUser, case_ids: Iterable[int]) -> set[int]:
+    """Which of these cases shut this person out.
+
+    Two grounds, either enough: a standing exclusion recorded for their register entry or their login
+    (sticky: a later register change does not lift it), or a connection to a subject in the register
+    as it is now (catches a connection made since the last refresh). Connection is symmetric, so
+    asking from the person's side gives the same answer as from the subjects'.
+    """
     if not user.is_authenticated:
         return set()
-    if not hasattr(user, _EXCLUDED):
-        person = workforce_person(user)
-        setattr(user, _EXCLUDED, excluded_people([person.pk]) if person else set())
-    found: set[int] = getattr(user, _EXCLUDED)
-    return found
+    verdicts = _verdicts(user)
+    unknown = set(case_ids) - verdicts.keys()
+    if unknown:
+        found = _find_excluded(user, unknown)
+        verdicts.update({pk: pk in found for pk in unknown})
+    return {pk for pk in case_ids if verdicts[pk]}
 
 
-def excluded_case_ids(user: AnyUser) -> set[int]:
-    people = people_this_user_is(user)
-    if not people:
-        return set()
-    return set(_excluded_cases(people))
+def _find_excluded(user: AnyUser, case_ids: set[int]) -> set[int]:
+    person = workforce_person(user)
+    person_id = person.pk if person else None
+    standing = Exclusion.objects.standing().of(person_id, user.pk).filter(case_id__in=case_ids)
+    found = set(standing.values_list("case_id", flat=True))
+    subjects = list(Subject.objects.filter(case_id__in=case_ids).values_list("case_id", "person_id"))
+    # With no subjects (an id that does not exist) the same queries still run, against nobody, so the
+    # time taken does not tell a real case from an unknown one.
+    targets = {pk for _, pk in subjects} or {NOBODY}
+    connected = connected_among(person_id, targets) if person_id else set()
+    return found | {case for case, pk in subjects if pk in connected}
 
 
-def _excluded_cases(people: set[int]) -> QuerySet[Subject, int]:
-    """The ids of cases with any of these people as a subject, as a subquery (no query of its own)."""
-    return Subject.objects.filter(person_id__in=people).values_list("case_id", flat=True)
+def excluded_case_ids(user: AnyUser, among: Iterable[int] | None = None) -> set[int]:
+    """The cases (of those given, or of those the person is granted) that this person is shut out of."""
+    if among is None:
+        among = Case.objects.filter(pk__in=_granted(user)).values_list("pk", flat=True)
+    return excluded_among(user, list(among))
 
 
 def is_excluded(user: AnyUser, case: Case) -> bool:
-    """Read from the case's subjects, which read_case prefetches: no query per check on a case page.
-    Subjects are only written when a case is opened, so the prefetched list is the whole list."""
-    people = people_this_user_is(user)
-    return bool(people) and any(subject.person_id in people for subject in case.subjects.all())
+    return bool(excluded_among(user, [case.pk]))
 
 
 def _grant_filter(user: AnyUser) -> Q:
@@ -91,9 +113,14 @@ def visible_cases(user: AnyUser) -> CaseQuerySet:
     """Every case this person may know exists; the only way views, search, exports and the API list cases."""
     if not user.is_authenticated:
         return Case.objects.none()
-    granted = Case.objects.filter(pk__in=Case.objects.filter(_grant_filter(user)).values("pk"))
-    people = people_this_user_is(user)
-    return granted.exclude(pk__in=_excluded_cases(people)) if people else granted
+    granted = Case.objects.filter(pk__in=_granted(user))
+    shut = excluded_case_ids(user)
+    return granted.exclude(pk__in=shut) if shut else granted
+
+
+def _granted(user: AnyUser) -> QuerySet[Case, int]:
+    """The ids of cases some grant opens to this person, before the exclusion (a subquery)."""
+    return Case.objects.filter(_grant_filter(user)).values_list("pk", flat=True)
 
 
 def can_view_case(user: AnyUser, case: Case) -> bool:
@@ -159,6 +186,29 @@ def can_review_restriction(user: AnyUser, case: Case) -> bool:
     return is_psd_lead_for(user, case) and not is_excluded(user, case)
 
 
+def can_lift_exclusion(user: AnyUser, exclusion: Exclusion) -> bool:
+    """A PSD lead of the case's force who is not excluded from it, and is not the person excluded."""
+    case = exclusion.case
+    return (
+        exclusion.lifted_at is None
+        and is_psd_lead_for(user, case)
+        and exclusion.user_id != user.pk
+        and not is_excluded(user, case)
+    )
+
+
+def can_review_exclusion_lift(user: AnyUser, exclusion: Exclusion) -> bool:
+    """A second PSD lead reviews a lifted exclusion: not the lead who lifted it, nor the person concerned."""
+    return (
+        exclusion.lifted_at is not None
+        and exclusion.reviewed_at is None
+        and exclusion.lifted_by_id != user.pk
+        and exclusion.user_id != user.pk
+        and is_psd_lead_for(user, exclusion.case)
+        and not is_excluded(user, exclusion.case)
+    )
+
+
 def can_see_alerts(user: AnyUser) -> bool:
     return bool(organisation_ids_with_role(user, Role.PSD_LEAD))
 
@@ -205,11 +255,10 @@ def visible_alerts(user: AnyUser) -> AlertQuerySet:
     if not forces:
         return Alert.objects.none()
     alerts = Alert.objects.filter(organisation_id__in=forces)
-    people = people_this_user_is(user)
-    if not people:
-        return alerts
     case_type = ContentType.objects.get_for_model(Case)
-    return alerts.exclude(content_type=case_type, object_id__in=_excluded_cases(people))
+    about = alerts.filter(content_type=case_type).values_list("object_id", flat=True).distinct()
+    shut = excluded_among(user, list(about))
+    return alerts.exclude(content_type=case_type, object_id__in=shut) if shut else alerts
 
 
 # Audits and dip samples: the force's PSD lead runs them; the governing body's OPCC officers review
@@ -226,7 +275,12 @@ def can_audit_force(user: AnyUser, force_id: int) -> bool:
 
 
 def visible_audits(user: AnyUser) -> QuerySet[CaseAudit]:
-    return CaseAudit.objects.filter(force_id__in=audit_force_ids(user))
+    """The audits of the lead's forces, less any holding a case they are shut out of (such cases are
+    audited in a companion audit by another lead: see audits.start_audit)."""
+    audits = CaseAudit.objects.filter(force_id__in=audit_force_ids(user))
+    cases = CaseAuditEntry.objects.filter(audit__in=audits).values_list("case_id", flat=True).distinct()
+    shut = excluded_among(user, list(cases))
+    return audits.exclude(entries__case_id__in=shut) if shut else audits
 
 
 def visible_audit_entries(user: AnyUser, audit: CaseAudit) -> QuerySet[CaseAuditEntry]:
@@ -254,10 +308,18 @@ def can_review_dip_sample(user: AnyUser, sample: DipSample) -> bool:
 
 def visible_dip_entries(user: AnyUser, sample: DipSample) -> QuerySet[DipSampleEntry]:
     """Reviewers see every entry (masked) except any they are excluded from; a lead sees the cases they may see."""
-    entries = sample.entries.exclude(case_id__in=excluded_case_ids(user))
+    shut = excluded_among(user, sample.entries.values_list("case_id", flat=True))
+    entries = sample.entries.exclude(case_id__in=shut)
     if can_review_dip_sample(user, sample):
         return entries
     return entries.filter(case__in=visible_cases(user).values("pk"))
+
+
+def numbered_dip_entries(user: AnyUser, sample: DipSample) -> list[tuple[str, DipSampleEntry]]:
+    """The entries this person may see, labelled "Case 1", "Case 2"... in draw order for this reader alone,
+    so no gap in the numbering shows where a case hidden from them was drawn."""
+    entries = visible_dip_entries(user, sample).select_related("reviewed_by", "case").order_by("pk")
+    return [(f"Case {number}", entry) for number, entry in enumerate(entries, start=1)]
 
 
 def section_links(user: AnyUser) -> dict[str, bool]:

@@ -26,7 +26,7 @@ class ErrorOut(Schema):
 
 class CaseOut(Schema):
     id: int
-    reference: str = Field(description="For example PPDA-2024-00001")
+    reference: str = Field(description="For example PPDA-2024-7KQ3XM")
     force: str = Field(description="The force's name", alias="force.name")
     arrival: Arrival = Field(description="How the report arrived")
     received_on: dt.date

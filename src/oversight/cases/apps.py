@@ -8,7 +8,11 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from oversight.workforce.signals import register_changed
+
+        from . import models, services
+
+        register_changed.connect(services.on_register_changed, dispatch_uid="cases-refresh-exclusions")
 
         for model in (
             models.Case,
@@ -18,5 +22,6 @@ class CasesConfig(AppConfig):
             models.TeamMember,
             models.BreakGlass,
             models.RestrictionReview,
+            models.Exclusion,
         ):
             auditlog.register(model)

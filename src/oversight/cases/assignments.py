@@ -27,7 +27,7 @@ from oversight.workforce.connections import IndependenceResult, check_independen
 from oversight.workforce.models import Person
 
 from . import access
-from .models import INDEPENDENT_ROLES, Case, Ownership, OwnershipDecision, TeamMember, TeamRole
+from .models import INDEPENDENT_ROLES, Case, Exclusion, Ownership, OwnershipDecision, TeamMember, TeamRole
 from .rules import LONG_SERVICE_YEARS, SENIOR_RANKS
 from .services import locked_case
 
@@ -82,6 +82,7 @@ class Check:
     candidate: Candidate
     result: IndependenceResult | None
     subject_links: int = 0  # direct links to a subject: the case is locked to them whatever happens
+    standing_exclusion: bool = False  # shut out since earlier, even if the register no longer shows why
 
     @property
     def could_not_run(self) -> bool:
@@ -101,7 +102,7 @@ class Check:
 
     @property
     def excluded(self) -> bool:
-        return self.subject_links > 0
+        return self.subject_links > 0 or self.standing_exclusion
 
     def lines(self) -> list[str]:
         if self.result is None:
@@ -154,12 +155,18 @@ def resolve_candidate(case: Case, assignment: Assignment) -> Candidate:
 
 
 def check_candidate(case: Case, candidate: Candidate) -> Check:
-    """Run the independence check of the candidate against the case's current parties."""
+    """Run the independence check of the candidate against the case's current parties.
+
+    A standing exclusion (cases/models/exclusions.py) counts as a connection to a subject even when the
+    register has since been changed to remove it: editing the register does not make someone independent."""
+    person_id = candidate.person.pk if candidate.person else None
+    standing = Exclusion.objects.standing().of(person_id, candidate.user.pk).filter(case=case).exists()
     if candidate.person is None:
-        return Check(candidate, None)
+        return Check(candidate, None, standing_exclusion=standing)
     result = check_independence(candidate.person.pk, case.party_ids())
     subjects = set(case.subject_ids())
-    return Check(candidate, result, sum(1 for link in result.direct if link.other_id in subjects))
+    links = sum(1 for link in result.direct if link.other_id in subjects)
+    return Check(candidate, result, links, standing_exclusion=standing)
 
 
 def preview(case: Case, by: User, assignment: Assignment) -> Check:

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from oversight.lib.deadlines import add_months
-from oversight.organisations.models import Organisation
+from oversight.organisations.models import Organisation, Role
 
 from . import access
 from .models import (
@@ -59,24 +59,51 @@ def closed_by(case: Case, as_of: dt.date) -> bool:
     return case.closed_on is not None and case.closed_on <= as_of
 
 
-def audit_population(force: Organisation, as_of: dt.date, by: User) -> CaseQuerySet:
-    """Cases of the force live on `as_of` or closed in the 12 months before it, that `by` may see."""
+def audit_population(force: Organisation, as_of: dt.date) -> CaseQuerySet:
+    """Every case of the force live on `as_of` or closed in the 12 months before it."""
     since = add_months(as_of, -AUDIT_LOOKBACK_MONTHS)
     live_or_recent = Q(closed_on__isnull=True) | Q(closed_on__gte=since)
-    return access.visible_cases(by).for_force(force).filter(received_on__lte=as_of).filter(live_or_recent)
+    return Case.objects.for_force(force).filter(received_on__lte=as_of).filter(live_or_recent)
 
 
 def start_audit(force: Organisation, as_of: dt.date, by: User) -> CaseAudit:
-    """Start a draft audit with an entry per case in its population."""
+    """Start a draft audit of the force's whole population.
+
+    Cases the lead is shut out of are not dropped: they go into a companion audit of the same date,
+    led by another PSD lead of the force who may see them. The companion is invisible to anyone
+    excluded from one of its cases (access.visible_audits), so the lead who started the audit is not
+    told that such cases exist.
+    """
     if not access.can_audit_force(by, force.pk):
         raise PermissionDenied("Only the force's PSD lead runs its PPDA case audit.")
     if as_of > timezone.localdate():
         raise ValidationError({"as_of": "The audit date cannot be in the future."})
     with transaction.atomic():
-        audit = CaseAudit.objects.create(force=force, as_of=as_of, created_by=by)
-        cases = audit_population(force, as_of, by).order_by("pk")
-        CaseAuditEntry.objects.bulk_create([CaseAuditEntry(audit=audit, case=case) for case in cases])
+        population = list(audit_population(force, as_of).order_by("pk").values_list("pk", flat=True))
+        shut = access.excluded_among(by, population)
+        audit = _new_audit(force, as_of, by, [pk for pk in population if pk not in shut])
+        if shut:
+            _new_audit(force, as_of, _other_lead(force, by, shut) or by, sorted(shut), handed_from=audit)
     return audit
+
+
+def _new_audit(
+    force: Organisation, as_of: dt.date, lead: User, case_ids: list[int], handed_from: CaseAudit | None = None
+) -> CaseAudit:
+    audit = CaseAudit.objects.create(force=force, as_of=as_of, created_by=lead, handed_from=handed_from)
+    CaseAuditEntry.objects.bulk_create([CaseAuditEntry(audit=audit, case_id=pk) for pk in case_ids])
+    return audit
+
+
+def _other_lead(force: Organisation, not_this: User, case_ids: set[int]) -> User | None:
+    """A PSD lead of the force, other than `not_this`, shut out of none of these cases."""
+    leads = User.objects.filter(
+        memberships__organisation=force, memberships__role=Role.PSD_LEAD, is_active=True
+    ).exclude(pk=not_this.pk)
+    for lead in leads.order_by("pk"):
+        if not access.excluded_among(lead, case_ids):
+            return lead
+    return None  # any lead who may see the cases finds the companion audit in their list
 
 
 def _locked_audit(audit: CaseAudit, by: User, expected_version: int) -> CaseAudit:
@@ -192,16 +219,23 @@ def finalise_audit(audit: CaseAudit, by: User, expected_version: int) -> CaseAud
     """Make the audit final once every case is scored in every area and the findings are written."""
     with transaction.atomic():
         locked = _locked_audit(audit, by, expected_version)
-        unscored = [
-            e.case.reference for e in locked.entries.select_related("case") if len(e.scores) < len(AUDIT_CHECKLIST)
-        ]
+        unscored = [e for e in locked.entries.select_related("case") if len(e.scores) < len(AUDIT_CHECKLIST)]
         if unscored:
-            raise ValidationError(f"Score every area for every case first. Not yet complete: {', '.join(unscored)}.")
+            raise ValidationError(_unscored_message(unscored, by))
         if not locked.findings:
             raise ValidationError("Write the findings before making the audit final.")
         locked.status = AuditStatus.FINAL
         _bump(locked, "status")
     return locked
+
+
+def _unscored_message(unscored: list[CaseAuditEntry], reader: User) -> str:
+    """Names only the cases the reader may see: an error never names a case to someone shut out of it."""
+    seen = access.visible_cases(reader).filter(pk__in=[entry.case_id for entry in unscored])
+    named = sorted(seen.values_list("reference", flat=True))
+    if not named:
+        return "Score every area for every case first."
+    return f"Score every area for every case first. Not yet complete: {', '.join(named)}."
 
 
 # The report for the force's letter to the College, the IOPC and HMICFRS (via the NPCC)
@@ -303,10 +337,13 @@ def _row(entry: CaseAuditEntry, as_of: dt.date) -> AuditRow:
 # Dip samples for the governing body's reviewers
 
 
-def dip_population(force: Organisation, start: dt.date, end: dt.date, by: User) -> CaseQuerySet:
-    """Complaint cases of the force received in the period (arrived as one or recorded as one), by pk."""
+def dip_population(force: Organisation, start: dt.date, end: dt.date) -> CaseQuerySet:
+    """Complaint cases of the force received in the period (arrived as one or recorded as one), by pk.
+
+    The whole force's, whoever draws: the reviewers see every sampled case (masked); the lead who drew
+    sees only those they may, numbered for them alone (access.numbered_dip_entries)."""
     complaints = Q(arrival=Arrival.COMPLAINT) | Q(recording_decisions__recorded_as=RecordedAs.COMPLAINT)
-    cases = access.visible_cases(by).for_force(force).filter(received_on__gte=start, received_on__lte=end)
+    cases = Case.objects.for_force(force).filter(received_on__gte=start, received_on__lte=end)
     return cases.filter(complaints).distinct().order_by("pk")
 
 
@@ -337,7 +374,7 @@ def draw_dip_sample(
         raise ValidationError(errors)
     assert body is not None
     seed = new_seed() if seed is None else seed
-    chosen = draw(list(dip_population(force, start, end, by)), size, seed)
+    chosen = draw(list(dip_population(force, start, end)), size, seed)
     if not chosen:
         raise ValidationError("No complaint cases were received in that period.")
     with transaction.atomic():

@@ -17,11 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from oversight.audit.models import Alert, AlertKind, raise_alert
+from oversight.audit.models import Alert, AlertKind, raise_alert, record_refusal
 from oversight.lib.deadlines import add_months
 
 from . import access
-from .models import BreakGlass, Case, RestrictionReview, restriction_review_due
+from .models import BreakGlass, Case, Exclusion, RestrictionReview, restriction_review_due
 from .rules import BREAK_GLASS_HOURS, RESTRICTION_REVIEW_MONTHS
 
 NO_SUCH_CASE = "There is no case with that reference. Check the reference and try again."
@@ -43,20 +43,26 @@ class Opened:
 
 
 def break_glass(reference: str, reason: str, by: User) -> Opened:
-    """Open emergency access to a case by its reference, or refuse as if it did not exist."""
+    """Open emergency access to a case by its reference, or refuse as if it did not exist.
+
+    The input is checked before anything is looked up, and every refusal does the same work (one
+    lookup, the exclusion check, one write: an alert when the person is excluded, a refusal record
+    otherwise), so neither the words, the order of the checks nor the time taken tell a reference
+    that exists from one that does not.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason you need access to this case."})
     case = Case.objects.filter(reference__iexact=reference.strip()).select_related("force").first()
-    if case is not None and access.is_excluded(by, case):
+    shut = access.excluded_among(by, [case.pk if case else 0])
+    if case is not None and shut:
         detail = f"{by.get_full_name() or by.username} asked for break-glass access to {case.reference}."
         raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, by, detail)
         raise _no_such_case()
-    if case is None:
+    if case is None or not (access.can_view_case(by, case) or access.can_break_glass(by, case)):
+        record_refusal(by, Case, case.pk if case else 0, "break-glass by reference")
         raise _no_such_case()
     if access.can_view_case(by, case):
         return Opened(case, None)
-    if not access.can_break_glass(by, case):
-        raise _no_such_case()
-    if not reason.strip():
-        raise ValidationError({"reason": "Give the reason you need access to this case."})
     now = timezone.now()
     expires = now + dt.timedelta(hours=BREAK_GLASS_HOURS)
     with transaction.atomic():
@@ -87,6 +93,51 @@ def review_break_glass(opened: BreakGlass, by: User, *, justified: bool | None, 
         locked.reviewed_at = timezone.now()
         locked.save(update_fields=["justified", "review_finding", "reviewed_by", "reviewed_at"])
     return locked
+
+
+def lift_exclusion(exclusion: Exclusion, by: User, reason: str) -> Exclusion:
+    """A PSD lead who is not excluded lifts a standing exclusion, with a reason; the force's leads are
+    alerted and another lead reviews it. Someone still connected in the register stays shut out by the
+    live check: lifting only ends what the register no longer shows."""
+    _require(access.can_lift_exclusion(by, exclusion))
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the exclusion should be lifted."})
+    with transaction.atomic():
+        locked = Exclusion.objects.select_for_update().select_related("case__force", "person").get(pk=exclusion.pk)
+        _require(access.can_lift_exclusion(by, locked))  # again, inside the lock
+        if locked.lifted:
+            raise ValidationError("This exclusion has already been lifted.")
+        locked.lifted_at, locked.lifted_by, locked.lift_reason = timezone.now(), by, reason.strip()
+        locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        detail = f"{_who(by)} lifted the exclusion of {locked.person} from this case. Reason: {locked.lift_reason}"
+        raise_alert(AlertKind.EXCLUSION_LIFTED, locked.case.force, locked.case, by, detail)
+    return locked
+
+
+def review_exclusion_lift(exclusion: Exclusion, by: User, *, justified: bool | None, finding: str) -> Exclusion:
+    """A second PSD lead, not the one who lifted it, records whether lifting the exclusion was right."""
+    _require(access.can_review_exclusion_lift(by, exclusion))
+    errors: dict[str, str] = {}
+    if justified is None:
+        errors["justified"] = "Say whether lifting the exclusion was justified."
+    if not finding.strip():
+        errors["finding"] = "Give your finding."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Exclusion.objects.select_for_update().get(pk=exclusion.pk)
+        if locked.reviewed_at is not None:
+            raise ValidationError("This lifting has already been reviewed.")
+        if not justified:
+            locked.lifted_at, locked.lifted_by = None, None  # not justified: the exclusion stands again
+        locked.reviewed_by, locked.reviewed_at = by, timezone.now()
+        locked.review_finding = f"{'Justified' if justified else 'Not justified'}: {finding.strip()}"
+        locked.save(update_fields=["lifted_at", "lifted_by", "reviewed_by", "reviewed_at", "review_finding"])
+    return locked
+
+
+def _who(user: User) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def review_restriction(case: Case, by: User, *, finding: str, on: dt.date | None = None) -> RestrictionReview:

@@ -22,29 +22,35 @@ def clean_term(term: str | None) -> str:
     return " ".join((term or "").split())[:100]
 
 
-def _party_matches(term: str) -> Q:
+def _matches(term: str) -> Q:
+    """Every field search looks at: the reference, and the victim's and subjects' names and staff numbers."""
     return (
-        Q(victim__name__icontains=term)
+        Q(reference__icontains=term)
+        | Q(victim__name__icontains=term)
+        | Q(victim__person__name__icontains=term)
+        | Q(victim__person__staff_number__iexact=term)
         | Q(subjects__person__name__icontains=term)
         | Q(subjects__person__staff_number__iexact=term)
     )
 
 
 def search_cases(user: User, term: str | None) -> CaseQuerySet:
-    """The visible cases whose reference, victim or subject matches; alerts on excluded matches."""
+    """The visible cases whose reference, victim or subject matches; alerts on matches locked to this person."""
     term = clean_term(term)
     if len(term) < MIN_TERM_LENGTH:
         return access.visible_cases(user).none()
-    _alert_excluded_matches(user, term)
-    matched = Case.objects.filter(Q(reference__icontains=term) | _party_matches(term)).values("pk")
-    return access.visible_cases(user).filter(pk__in=matched)
+    matched = set(Case.objects.filter(_matches(term)).values_list("pk", flat=True))
+    visible = access.visible_cases(user).filter(pk__in=matched)
+    _alert_excluded_matches(user, term, matched - set(visible.values_list("pk", flat=True)))
+    return visible
 
 
-def _alert_excluded_matches(user: User, term: str) -> None:
-    locked = access.excluded_case_ids(user)
+def _alert_excluded_matches(user: User, term: str, hidden: set[int]) -> None:
+    """A match the person may not see alerts its PSD lead when the person is shut out of that case."""
+    locked = access.excluded_among(user, hidden)
     if not locked:
         return
     who = user.get_full_name() or user.get_username()
-    for case in Case.objects.filter(pk__in=locked).filter(_party_matches(term)).select_related("force").distinct():
-        detail = f"{who} searched for '{term}', which matches the victim or a subject of case {case.reference}."
+    for case in Case.objects.filter(pk__in=locked).select_related("force"):
+        detail = f"{who} searched for '{term}', which matches case {case.reference} (its reference, victim or subject)."
         raise_alert(AlertKind.EXCLUDED_SEARCHED, case.force, case, user, detail)

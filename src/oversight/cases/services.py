@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from oversight.audit.models import AlertKind, log_read, raise_alert
+from oversight.audit.models import AlertKind, log_read, raise_alert, record_refusal
 from oversight.organisations.access import has_role
 from oversight.organisations.models import Organisation, Role
-from oversight.workforce.connections import connected_to_any
+from oversight.workforce.connections import connected_to_any, excluded_people
 from oversight.workforce.models import Person
 
 from . import access
@@ -26,6 +27,7 @@ from .models import (
     CaseStatus,
     ConductStatus,
     CriminalStatus,
+    Exclusion,
     Subject,
     TeamMember,
     TeamRole,
@@ -97,26 +99,42 @@ def _check_new_case(new: NewCase, by: User) -> None:
         )
 
 
-def _next_reference(force: Organisation, year: int) -> str:
-    prefix = f"PPDA-{year}-"
-    taken = Case.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}{taken + 1:05d}"
+# References carry no sequence: a number counted per year would tell anyone who opens a case how
+# many others exist. Six characters from 31 unambiguous ones give about 887 million per year; a
+# clash is retried (the unique constraint decides, so two people opening cases at once never
+# share one, and a deleted case's reference is never handed out again by counting).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 6
+REFERENCE_TRIES = 8
+
+
+def new_reference(year: int) -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"PPDA-{year}-{code}"
+
+
+def _create_case(new: NewCase, by: User) -> Case:
+    for _ in range(REFERENCE_TRIES):
+        try:
+            with transaction.atomic():  # a savepoint: a clash rolls back only this attempt
+                return Case.objects.create(
+                    reference=new_reference(new.received_on.year),
+                    force=new.force,
+                    arrival=new.arrival,
+                    received_on=new.received_on,
+                    summary=new.summary.strip(),
+                    opened_by=by,
+                )
+        except IntegrityError:
+            continue
+    raise IntegrityError("Could not find a free case reference.")
 
 
 def open_case(new: NewCase, by: User) -> Case:
     """Record a new PPDA case; the person recording it joins the team as case handler."""
     _check_new_case(new, by)
     with transaction.atomic():
-        # Serialise reference numbering per year on both SQLite and PostgreSQL.
-        list(Case.objects.select_for_update().filter(reference__startswith=f"PPDA-{new.received_on.year}-"))
-        case = Case.objects.create(
-            reference=_next_reference(new.force, new.received_on.year),
-            force=new.force,
-            arrival=new.arrival,
-            received_on=new.received_on,
-            summary=new.summary.strip(),
-            opened_by=by,
-        )
+        case = _create_case(new, by)
         Victim.objects.create(
             case=case,
             name=new.victim_name.strip(),
@@ -128,7 +146,46 @@ def open_case(new: NewCase, by: User) -> Case:
             [Allegation(case=case, description=text.strip()) for text in new.allegations if text.strip()]
         )
         TeamMember.objects.create(case=case, user=by, role=TeamRole.CASE_HANDLER, organisation=new.force, added_by=by)
+        record_exclusions([case.pk])
     return case
+
+
+def record_exclusions(case_ids: Iterable[int]) -> int:
+    """Write a standing exclusion for every subject and everyone now directly connected to one.
+
+    Adds, never removes: a connection that has since gone from the register leaves its exclusion
+    standing until a PSD lead lifts it (safeguards.lift_exclusion). Returns how many were added.
+    """
+    added = 0
+    for case in Case.objects.filter(pk__in=list(case_ids)).prefetch_related("subjects"):
+        subjects = {subject.person_id for subject in case.subjects.all()}
+        known = set(case.exclusions.values_list("person_id", flat=True))
+        fresh = excluded_people(subjects) - known
+        logins = dict(Person.objects.filter(pk__in=fresh).values_list("pk", "user_id"))
+        Exclusion.objects.bulk_create(
+            [
+                Exclusion(case=case, person_id=pk, user_id=logins.get(pk), why=_why_excluded(pk, subjects))
+                for pk in sorted(fresh)
+            ],
+            ignore_conflicts=True,
+        )
+        added += len(fresh)
+    return added
+
+
+def _why_excluded(person_id: int, subjects: set[int]) -> str:
+    return "A subject of the case" if person_id in subjects else "Directly connected to a subject when found"
+
+
+def on_register_changed(sender: object, force: Organisation, **kwargs: object) -> None:
+    refresh_live_exclusions(force)
+
+
+def refresh_live_exclusions(force: Organisation) -> int:
+    """After the force's register changed: exclusions for every live case that may involve its people."""
+    involved = Exclusion.objects.filter(person__force=force).values("case_id")
+    live = Case.objects.live().filter(Q(force=force) | Q(pk__in=involved)).values_list("pk", flat=True)
+    return record_exclusions(live)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -160,12 +217,18 @@ def read_case(user: User, pk: int, what: str, route: str = "web") -> Case | None
 
 
 def note_refused_attempt(user: User, pk: int, what: str, route: str = "web") -> None:
-    """Alert the PSD lead if this person, refused a case, is excluded from it (a subject or connected)."""
-    if pk not in access.excluded_case_ids(user):
-        return
-    case = Case.objects.select_related("force").get(pk=pk)
-    detail = f"{_who(user)} tried to open {what} of case {case.reference} ({route}) and was shown 'not found'."
-    raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, user, detail)
+    """Record the refusal; if this person is excluded from the case, alert its PSD lead instead.
+
+    The same lookups and one write happen whether the case exists, is locked to the person, or shuts
+    them out, so the time taken says nothing about which.
+    """
+    case = Case.objects.select_related("force").filter(pk=pk).first()
+    if case is not None and access.is_excluded(user, case):
+        detail = f"{_who(user)} tried to open {what} of case {case.reference} ({route}) and was shown 'not found'."
+        raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, user, detail)
+    else:
+        access.excluded_among(user, [pk])  # the same check, for an id that may not exist
+        record_refusal(user, Case, pk, what, route)
 
 
 def _who(user: User) -> str:

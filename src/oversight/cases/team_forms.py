@@ -98,7 +98,7 @@ class OwnershipForm(GovukFormMixin, forms.Form):
 
 class BreakGlassForm(GovukFormMixin, forms.Form):
     reference = forms.CharField(
-        label="Case reference", max_length=40, help_text="For example, PPDA-2024-00012",
+        label="Case reference", max_length=40, help_text="For example, PPDA-2024-7KQ3XM",
         error_messages={"required": "Enter the case reference"},
     )  # fmt: skip
     reason = _text(
@@ -116,6 +116,14 @@ class BreakGlassReviewForm(GovukFormMixin, forms.Form):
         empty_value=None,
     )
     finding = _text("Finding", required=False)
+
+
+class LiftExclusionForm(GovukFormMixin, forms.Form):
+    reason = _text(
+        "Why should this exclusion be lifted?",
+        required=False,
+        hint="For example, the register entry was wrong. The force's PSD leads are told, and another lead reviews it.",
+    )
 
 
 class RestrictionReviewForm(GovukFormMixin, forms.Form):

@@ -132,6 +132,23 @@ def connected_to_any(person_id: int, party_ids: Collection[int], *, on: dt.date 
     return any(any(True for _ in find({person_id}, parties, on)) for find in _BETWEEN)
 
 
+def connected_among(person_id: int, others: Collection[int], *, on: dt.date | None = None) -> set[int]:
+    """The members of `others` that are this person or directly connected to them.
+
+    Works from both sides with the "between" finders (walking up the chain only), so its cost follows
+    the sizes of the two sets, not the person's reporting tree.
+    """
+    targets = set(others)
+    found = {person_id} & targets
+    rest = targets - {person_id}
+    if not rest:
+        return found
+    on = on or dt.date.today()
+    for find in _BETWEEN:
+        found |= {edge.other_id for edge in find({person_id}, rest, on)}
+    return found
+
+
 def excluded_people(party_ids: Collection[int], *, on: dt.date | None = None) -> set[int]:
     """The parties and everyone directly connected to any of them."""
     parties = set(party_ids)

@@ -37,6 +37,7 @@ from django.db import IntegrityError, transaction
 from oversight.organisations.models import Organisation
 
 from .models import Association, AssociationKind, CaseInvolvement, LineManagement, Person, PersonKind, Posting, Unit
+from .signals import register_changed
 
 RECORDS = ("unit", "person", "posting", "line_management", "association", "case_involvement")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -112,17 +113,23 @@ class _Row:
         return None
 
 
-def import_workforce(force: Organisation, file: TextIO) -> ImportReport:
-    """Check every row; write the register only if no row has an error."""
+def import_workforce(force: Organisation, file: TextIO, *, own_staff_number: str | None = None) -> ImportReport:
+    """Check every row; write the register only if no row has an error.
+
+    `own_staff_number` is the importer's own entry in this force's register: nobody changes their own
+    entry, so rows about it are refused (another PSD lead or administrator imports them).
+    """
     report = ImportReport()
     parsed = _parse(file, report.errors)
     if not report.errors:
         _check_references(force, parsed, report.errors)
+        _check_not_own(parsed, own_staff_number, report.errors)
     if report.errors:
         return report
     try:
         with transaction.atomic():
             report.counts, report.new_people = _write(force, parsed)
+            register_changed.send(__name__, force=force)
     except IntegrityError as error:
         report.errors.append(RowError(1, f"the register refused the file ({error}); nothing was written"))
     return report
@@ -215,6 +222,16 @@ def _check_references(force: Organisation, parsed: _Parsed, errors: list[RowErro
         for period in periods:
             _check_period(record, period, units, in_file, in_file | on_register, errors)
     _check_overlaps(parsed.rows["posting"], errors)
+    errors.sort(key=lambda error: error.line)
+
+
+def _check_not_own(parsed: _Parsed, own: str | None, errors: list[RowError]) -> None:
+    if not own:
+        return
+    lines = [parsed.people[own][0]] if own in parsed.people else []
+    lines += [period.line for periods in parsed.rows.values() for period in periods if period.staff_number == own]
+    message = f"this row is about your own register entry ({own}): another PSD lead or administrator must import it"
+    errors.extend(RowError(line, message) for line in sorted(lines))
     errors.sort(key=lambda error: error.line)
 
 

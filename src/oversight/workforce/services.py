@@ -47,7 +47,8 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
     """Import the file into the force's register (all or nothing) and record who imported what."""
     if not access.can_manage_register(by, force):
         raise PermissionDenied("You cannot import this force's workforce.")
-    report = import_workforce(force, io.StringIO(upload.text, newline=""))
+    own = Person.objects.filter(user_id=by.pk, force=force).values_list("staff_number", flat=True).first()
+    report = import_workforce(force, io.StringIO(upload.text, newline=""), own_staff_number=own)
     if report.ok:
         outcome, summary = ImportOutcome.IMPORTED, describe_counts(report.counts, report.new_people)
     else:

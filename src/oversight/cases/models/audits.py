@@ -29,6 +29,10 @@ class CaseAudit(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    handed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="handed_over",
+        help_text="The audit whose lead may not see these cases: they are audited here by a lead who may",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-as_of", "-pk"]

@@ -62,7 +62,7 @@ def audit_new(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Audit started with {audit.entries.count()} cases.")
+            messages.success(request, f"Audit started with {audit.entries.count()} cases.")  # only cases they may see
             return redirect("cases:audit", pk=audit.pk)
     status = 400 if form.is_bound else 200
     return render(request, "cases/audit_new.html", {"form": form}, status=status)
@@ -235,17 +235,15 @@ def dip_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _dip_page(request: AuthedRequest, sample: DipSample, bound: DipSampleEntry | None = None, form: Any = None) -> Any:
-    entries = list(
-        access.visible_dip_entries(request.user, sample).select_related("reviewed_by", "case").order_by("pk")
-    )
     reviewer = access.can_review_dip_sample(request.user, sample)
     rows = [
         (
             entry,
             form if entry == bound else DipFindingForm(prefix=f"e{entry.pk}"),
             "" if reviewer else entry.case.reference,
+            label,
         )
-        for entry in entries
+        for label, entry in access.numbered_dip_entries(request.user, sample)
     ]
     context = {
         "sample": sample,
@@ -277,7 +275,8 @@ def dip_finding(request: AuthedRequest, pk: int, entry_pk: int) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _dip_page(request, sample, entry, form)
-    messages.success(request, f"Finding on {entry.label} recorded.")
+    label = next(label for label, seen in access.numbered_dip_entries(request.user, sample) if seen == entry)
+    messages.success(request, f"Finding on {label} recorded.")
     return redirect("cases:dip", pk=sample.pk)
 
 

@@ -7,6 +7,8 @@ reference and a forbidden one with the same words.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,11 +20,12 @@ from django.views.decorators.http import require_POST
 
 from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
+from oversight.workforce.connections import direct_links
 
 from .. import access, safeguards
-from ..models import BreakGlass, Case, restriction_review_due
+from ..models import BreakGlass, Case, Exclusion, restriction_review_due
 from ..rules import BREAK_GLASS_HOURS
-from ..team_forms import BreakGlassForm, BreakGlassReviewForm, RestrictionReviewForm
+from ..team_forms import BreakGlassForm, BreakGlassReviewForm, LiftExclusionForm, RestrictionReviewForm
 from . import allowed, case_or_404
 from .team import case_context, case_url
 
@@ -32,6 +35,7 @@ def safeguards_page(request: AuthedRequest, pk: int) -> HttpResponse:
     allowed(access.can_see_safeguards(request.user, case))
     now = timezone.now()
     openings = case.break_glass.select_related("user", "reviewed_by")
+    exclusions = list(case.exclusions.select_related("person", "lifted_by", "case"))
     context = case_context(
         request,
         case,
@@ -41,6 +45,9 @@ def safeguards_page(request: AuthedRequest, pk: int) -> HttpResponse:
         overdue=safeguards.restriction_overdue(case),
         can_review_restriction=access.can_review_restriction(request.user, case),
         reviewable={o.pk for o in openings if access.can_review_break_glass(request.user, case, o.user_id)},
+        exclusions=exclusions,
+        liftable={e.pk for e in exclusions if access.can_lift_exclusion(request.user, e)},
+        reviewable_lifts={e.pk for e in exclusions if access.can_review_exclusion_lift(request.user, e)},
     )
     return render(request, "cases/safeguard_detail.html", context)
 
@@ -84,6 +91,60 @@ def review_break_glass(request: AuthedRequest, pk: int, opening_id: int) -> Http
     status = 400 if request.method == "POST" else 200
     context = case_context(request, case, form=form, opening=opening)
     return render(request, "cases/safeguard_review.html", context, status=status)
+
+
+def _exclusion(request: AuthedRequest, pk: int, exclusion_id: int, what: str) -> tuple[Case, Exclusion]:
+    case = case_or_404(request, pk, what)
+    exclusion = get_object_or_404(Exclusion.objects.select_related("person", "lifted_by"), case=case, pk=exclusion_id)
+    exclusion.case = case
+    return case, exclusion
+
+
+def lift_exclusion(request: AuthedRequest, pk: int, exclusion_id: int) -> HttpResponse:
+    case, exclusion = _exclusion(request, pk, exclusion_id, "lifting an exclusion")
+    allowed(access.can_lift_exclusion(request.user, exclusion))
+    form = LiftExclusionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            safeguards.lift_exclusion(exclusion, request.user, form.cleaned_data["reason"] or "")
+        except PermissionDenied as denied:
+            raise Http404("No such case") from denied
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"The exclusion of {exclusion.person} is lifted. Another PSD lead will review it."
+            )
+            return redirect("cases:safeguards", pk=case.pk)
+    return _exclusion_page(request, case, exclusion, form, "Lift an exclusion", "Lift the exclusion")
+
+
+def review_exclusion(request: AuthedRequest, pk: int, exclusion_id: int) -> HttpResponse:
+    case, exclusion = _exclusion(request, pk, exclusion_id, "reviewing a lifted exclusion")
+    allowed(access.can_review_exclusion_lift(request.user, exclusion))
+    form = BreakGlassReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            safeguards.review_exclusion_lift(
+                exclusion, request.user, justified=data["justified"], finding=data["finding"]
+            )
+        except PermissionDenied as denied:
+            raise Http404("No such case") from denied
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Review of the lifted exclusion recorded.")
+            return redirect("cases:safeguards", pk=case.pk)
+    return _exclusion_page(request, case, exclusion, form, "Review a lifted exclusion", "Record the review")
+
+
+def _exclusion_page(
+    request: AuthedRequest, case: Case, exclusion: Exclusion, form: Any, heading: str, button: str
+) -> HttpResponse:
+    links = [link.sentence for link in direct_links(exclusion.person_id, case.subject_ids())]
+    context = case_context(request, case, form=form, exclusion=exclusion, links=links, heading=heading, button=button)
+    return render(request, "cases/safeguard_exclusion.html", context, status=400 if form.is_bound else 200)
 
 
 def review_restriction(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -134,6 +195,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/safeguards/", safeguards_page, name="safeguards"),
     path("<int:pk>/safeguards/break-glass/<int:opening_id>/review/", review_break_glass, name="break_glass_review"),
     path("<int:pk>/safeguards/restriction-review/", review_restriction, name="restriction_review"),
+    path("<int:pk>/safeguards/exclusions/<int:exclusion_id>/lift/", lift_exclusion, name="exclusion_lift"),
+    path("<int:pk>/safeguards/exclusions/<int:exclusion_id>/review/", review_exclusion, name="exclusion_review"),
     path("break-glass/", break_glass, name="break_glass"),
     path("alerts/", alerts, name="alerts"),
     path("alerts/<int:alert_id>/acknowledge/", acknowledge, name="alert_acknowledge"),
