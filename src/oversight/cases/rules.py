@@ -1,5 +1,7 @@
 """Policy numbers for PPDA cases, in one place with their sources."""
 
+from oversight.lib.ranks import RANKS, Rank
+
 # Each restriction on a case is reviewed yearly (issue 3, "Cases and locking").
 RESTRICTION_REVIEW_MONTHS = 12
 
@@ -29,9 +31,19 @@ FIRST_OPEN_REPORT_MONTHS = 12
 REPEAT_OPEN_REPORT_MONTHS = 6
 
 # Recommending investigation by another force (super-complaint recommendation 2): subjects this
-# senior or with this long service are likely to be well known in their force. Configurable.
-SENIOR_RANKS = ("Chief Inspector", "Superintendent", "Chief Superintendent", "Assistant Chief Constable",
-                "Deputy Chief Constable", "Chief Constable", "Commander", "Deputy Assistant Commissioner")  # fmt: skip
+# senior or with this long service are likely to be well known in their force. Senior means
+# superintendent and above (lib/ranks.py holds the ranks and their order) unless a force configures
+# otherwise here, by its slug: a small force where every chief inspector is known to all might set
+# RANKS["chief_inspector"]. A misspelt rank key fails at import, not on a case.
+SENIOR_FROM: Rank = RANKS["superintendent"]
+SENIOR_FROM_BY_FORCE: dict[str, Rank] = {}
+
+
+def senior_from(force_slug: str) -> Rank:
+    """The lowest rank counted as senior in this force."""
+    return SENIOR_FROM_BY_FORCE.get(force_slug, SENIOR_FROM)
+
+
 LONG_SERVICE_YEARS = 20
 
 # The recommendation 1 audit: live cases and those closed in the 12 months before the chosen date,
