@@ -4,6 +4,8 @@ criminal outcome, deployment with a future review, the open-case reports, and wh
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -11,10 +13,12 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.audit.models import Alert, AlertKind, ReadLog
 from oversight.cases import decisions
 from oversight.cases.models import (
+    Allegation,
     Case,
     CaseStatus,
     ConductAssessment,
@@ -28,12 +32,13 @@ from oversight.cases.models import (
     ReferralOutcome,
     Subject,
 )
-from oversight.cases.rules import REFERRAL_CRITERIA
+from oversight.cases.rules import OPEN_REPORT_SOURCE, REFERRAL_CRITERIA, REFERRAL_GUIDANCE
 from tests.case_personas import CasePersonas, Workforce, make_case_personas, make_workforce, open_ppda_case
 from tests.conftest import client_for
 
 D = dt.date
 TODAY = D(2026, 11, 23)
+DAY = dt.timedelta(days=1)
 SENTENCE = "The allegation was assessed by the appropriate authority and does not meet the threshold on the evidence."
 
 
@@ -57,6 +62,11 @@ def make_world() -> World:
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+def seen_on_fields(day: dt.date) -> dict[str, str]:
+    """The GOV.UK date boxes of the day the referral criteria were seen to be met."""
+    return {f"referral-criteria_seen_on_{n}": str(part) for n, part in enumerate((day.day, day.month, day.year))}
 
 
 def errors_of(caught: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
@@ -105,7 +115,7 @@ def test_referral_conduct_deployment_and_report_need_reasons(world: World) -> No
 @pytest.mark.parametrize("criterion", list(REFERRAL_CRITERIA))
 def test_each_criterion_means_must_refer(world: World, criterion: str) -> None:
     assert decisions.must_refer([criterion])
-    assert decisions.referral_reasons([criterion]) == [REFERRAL_CRITERIA[criterion]]
+    assert decisions.referral_reasons([criterion]) == [REFERRAL_CRITERIA[criterion].label]
     handler = world.people.psd_handler
     with pytest.raises(ValidationError) as caught:
         decisions.record_referral(world.case, handler, [criterion], ReferralOutcome.NOT_REFERRED, "Not needed.")
@@ -116,6 +126,7 @@ def test_each_criterion_means_must_refer(world: World, criterion: str) -> None:
 
 def test_no_criterion_no_must_refer_and_short_reasons_suffice(world: World) -> None:
     assert not decisions.must_refer([])
+    world.case.allegations.filter(description__icontains="police systems").delete()  # nothing suggested
     decision = decisions.record_referral(
         world.case, world.people.psd_handler, [], ReferralOutcome.NOT_REFERRED, "No criterion met."
     )
@@ -131,10 +142,101 @@ def test_referred_needs_the_iopc_reference_and_unknown_criteria_are_refused(worl
         decisions.record_referral(world.case, handler, ["made_up"], ReferralOutcome.REFERRED, "x", "2024/1")
     assert "criteria_met" in errors_of(caught)
     decision = decisions.record_referral(
-        world.case, handler, ["same_incident", "serious_assault"], ReferralOutcome.REFERRED, "Referred.", "2024/123"
-    )
-    assert decision.criteria_met == ["serious_assault", "same_incident"]  # the checklist's order
+        world.case, handler, ["same_incident", "serious_corruption", "serious_assault"], ReferralOutcome.REFERRED,
+        "Referred.", "2024/123",
+    )  # fmt: skip
+    assert decision.criteria_met == ["serious_assault", "serious_corruption", "same_incident"]  # the checklist's order
     assert decision.iopc_reference == "2024/123"
+
+
+# reg 4(1)(c), what the allegations suggest, and the time limit for referring
+
+
+def _allege(world: World, *descriptions: str) -> None:
+    world.case.allegations.all().delete()
+    for text in descriptions:
+        Allegation.objects.create(case=world.case, description=text)
+
+
+@pytest.mark.parametrize(
+    ("allegation", "suggested"),
+    [
+        ("Rape of his partner at their home", ["serious_sexual_offence", "relevant_offence"]),
+        ("Assault occasioning actual bodily harm", ["serious_assault"]),
+        ("Non-fatal strangulation during an argument", ["serious_assault"]),
+        ("Stalking involving fear of violence", ["relevant_offence"]),
+        ("Racially aggravated harassment of a neighbour", ["discrimination"]),
+        ("Abuse of position for a sexual purpose with a victim of crime", ["serious_corruption"]),
+        ("Misuse of police systems to trace her new address", ["serious_corruption"]),
+        ("Common assault of his wife", []),
+        ("Controlling or coercive behaviour in an intimate relationship", []),
+        ("Damaged the drapes and grapes in the kitchen", []),  # "rape" only as a whole word
+    ],
+)
+def test_allegations_suggest_criteria(world: World, allegation: str, suggested: list[str]) -> None:
+    _allege(world, allegation)
+    found = decisions.suggested_criteria(world.case)
+    assert list(found) == suggested
+    assert all(allegation in why[0] for why in found.values())
+
+
+def test_a_chief_officer_subject_suggests_reg_4_1_c(world: World) -> None:
+    assert "reg 4(1)(c)" in REFERRAL_CRITERIA["chief_officer"].source
+    _allege(world, "Controlling or coercive behaviour in an intimate relationship")
+    subject = world.subject.person
+    for rank, suggested in (("DCC", False), ("Chief Constable", True), ("CC", True), ("Commissioner", True)):
+        subject.rank_or_grade = rank
+        subject.save()
+        assert ("chief_officer" in decisions.suggested_criteria(world.case)) is suggested, rank
+    assert (
+        "the local policing body is the appropriate authority"
+        in decisions.suggested_criteria(world.case)["chief_officer"][0]
+    )
+
+
+def test_unticking_a_suggested_criterion_needs_a_sentence(world: World) -> None:
+    _allege(world, "Rape of his partner at their home")
+    handler = world.people.psd_handler
+    with pytest.raises(ValidationError) as caught:
+        decisions.record_referral(world.case, handler, [], ReferralOutcome.NOT_REFERRED, "Not met.")
+    [message] = errors_of(caught)["reasons"]
+    assert "suggest a serious sexual offence; a relevant offence" in message and "at least a sentence" in message
+    decision = decisions.record_referral(world.case, handler, [], ReferralOutcome.NOT_REFERRED, SENTENCE)
+    assert decision.criteria_met == []
+
+
+def test_referral_time_limit_is_the_end_of_the_next_day(world: World) -> None:
+    today = timezone.localdate()
+    handler = world.people.psd_handler
+    criteria = ["serious_corruption"]
+    on_time = decisions.record_referral(
+        world.case, handler, criteria, ReferralOutcome.REFERRED, "Referred.", "2026/1", criteria_seen_on=today - DAY
+    )
+    timing = decisions.referral_timing(on_time)
+    assert timing is not None and (timing.refer_by, timing.late, timing.days_late) == (today, False, 0)
+    late = decisions.record_referral(
+        world.case, handler, criteria, ReferralOutcome.REFERRED, "Referred.", "2026/2", criteria_seen_on=today - 4 * DAY
+    )
+    timing = decisions.referral_timing(late)
+    assert timing is not None and (timing.refer_by, timing.late, timing.days_late) == (today - 3 * DAY, True, 3)
+    undated = decisions.record_referral(world.case, handler, criteria, ReferralOutcome.REFERRED, "Referred.", "2026/3")
+    assert undated.criteria_seen_on is None and not decisions.referral_timing(undated).late  # type: ignore[union-attr]
+    nothing = decisions.record_referral(world.case, handler, [], ReferralOutcome.NOT_REFERRED, SENTENCE)
+    assert decisions.referral_timing(nothing) is None
+
+
+@pytest.mark.parametrize(
+    ("seen_on", "message"),
+    [(timezone.localdate() + dt.timedelta(days=1), "cannot be in the future"),
+     (D(2024, 3, 3), "cannot be before the case was received (4 March 2024)")],
+)  # fmt: skip
+def test_the_day_the_criteria_were_seen_must_be_real(world: World, seen_on: dt.date, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        decisions.record_referral(
+            world.case, world.people.psd_handler, ["serious_corruption"], ReferralOutcome.REFERRED, "Referred.",
+            "2026/1", criteria_seen_on=seen_on,
+        )  # fmt: skip
+    assert message in errors_of(caught)["criteria_seen_on"][0]
 
 
 # Conduct kept apart from the criminal outcome
@@ -309,9 +411,10 @@ def test_ticking_a_criterion_shows_must_refer_with_reasons(world: World) -> None
     client = client_for(world.people.psd_handler)
     data = {"referral-criteria_met": ["serious_sexual_offence"], "action": "check"}
     body = client.post(url(world, "decision_referral"), data).content.decode()
-    assert "Must refer to the IOPC" in body and REFERRAL_CRITERIA["serious_sexual_offence"] in body
+    assert "Must refer to the IOPC" in body and REFERRAL_CRITERIA["serious_sexual_offence"].label in body
     assert not ReferralDecision.objects.exists()
     data |= {"action": "record", "referral-outcome": "not_referred", "referral-reasons": "Not needed."}
+    data |= seen_on_fields(timezone.localdate())
     response = client.post(url(world, "decision_referral"), data)
     assert response.status_code == 400
     body = response.content.decode()
@@ -320,6 +423,73 @@ def test_ticking_a_criterion_shows_must_refer_with_reasons(world: World) -> None
     assert client.post(url(world, "decision_referral"), data).status_code == 302
     body = client.get(url(world)).content.decode()
     assert "Must refer to the IOPC" in body and "not to refer although referral criteria are met" in body
+
+
+def _checkbox(body: str, key: str) -> str:
+    match = re.search(rf'<input[^>]*value="{key}"[^>]*>', body)
+    assert match, key
+    return match[0]
+
+
+def test_each_criterion_has_its_meaning_and_source_beside_the_box_and_suggestions_are_pre_ticked(
+    world: World,
+) -> None:
+    body = client_for(world.people.psd_handler).get(url(world)).content.decode()
+    for criterion in REFERRAL_CRITERIA.values():
+        assert html.escape(criterion.meaning, quote=False) in body and html.escape(criterion.source) in body
+    assert REFERRAL_GUIDANCE in body
+    assert "checked" in _checkbox(body, "serious_corruption")  # "Misuse of police systems"
+    assert "checked" not in _checkbox(body, "serious_assault")
+    assert "The recorded allegations suggest referral to the IOPC is mandatory" in body
+    assert "mentions police systems" in body
+
+
+def test_a_ticked_criterion_needs_the_day_it_was_seen(world: World) -> None:
+    data = {"referral-criteria_met": ["serious_corruption"], "referral-outcome": "referred", "action": "record",
+            "referral-iopc_reference": "2026/9", "referral-reasons": "Referred."}  # fmt: skip
+    client = client_for(world.people.psd_handler)
+    response = client.post(url(world, "decision_referral"), data)
+    assert response.status_code == 400
+    assert "Enter the date it first became clear that the criteria were met." in response.content.decode()
+    assert not ReferralDecision.objects.exists()
+    seen = timezone.localdate() - 2 * DAY
+    assert client.post(url(world, "decision_referral"), data | seen_on_fields(seen)).status_code == 302
+    assert ReferralDecision.objects.get().criteria_seen_on == seen
+
+
+def test_checking_shows_the_time_limit_and_flags_it_passed(world: World) -> None:
+    seen = timezone.localdate() - 3 * DAY
+    data = {"referral-criteria_met": ["serious_corruption"], "action": "check"} | seen_on_fields(seen)
+    body = client_for(world.people.psd_handler).post(url(world, "decision_referral"), data).content.decode()
+    refer_by = seen + DAY
+    assert f'Refer by the end of <time datetime="{refer_by:%Y-%m-%d}">{refer_by:%-d %B %Y}</time>.' in body
+    assert "Time limit passed" in body
+    assert f'value="{seen.day}"' in body  # the date typed is kept
+
+
+def test_once_referred_the_must_refer_warning_gives_way_to_the_referral(world: World) -> None:
+    handler = world.people.psd_handler
+    seen = timezone.localdate() - 5 * DAY
+    decisions.record_referral(
+        world.case, handler, ["serious_corruption"], ReferralOutcome.NOT_REFERRED, SENTENCE, criteria_seen_on=seen
+    )
+    body = client_for(handler).get(url(world)).content.decode()
+    assert "Must refer to the IOPC" in body and "Time limit passed" in body
+    decisions.record_referral(
+        world.case, handler, ["serious_corruption"], ReferralOutcome.REFERRED, "Referred.", "2026/041187",
+        criteria_seen_on=seen,
+    )  # fmt: skip
+    body = client_for(handler).get(url(world)).content.decode()
+    assert "Must refer to the IOPC" not in body and "Time limit passed" not in body
+    assert "Referred to the IOPC (IOPC reference 2026/041187) on" in body
+    assert "Referred late</strong> 4 days after the time limit" in body
+
+
+def test_the_report_pages_cite_the_regulations(world: World) -> None:
+    assert "reg 13" in OPEN_REPORT_SOURCE and "Police (Conduct) Regulations 2020, reg 19" in OPEN_REPORT_SOURCE
+    client = client_for(world.people.psd_lead)
+    for page in (url(world), reverse("cases:reports_due")):
+        assert OPEN_REPORT_SOURCE in client.get(page).content.decode()
 
 
 def test_conduct_warnings_on_the_page(world: World) -> None:

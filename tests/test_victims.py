@@ -190,24 +190,61 @@ def _contact(world: World, on: dt.date, channel: str = Channel.PHONE, **extra: o
     return services.record_contact(world.case, world.spoc, **{**values, **extra})  # type: ignore[arg-type]
 
 
+def _agreed_days_ago(days: int, number: int | None = None) -> None:
+    """Date a set of preferences (the latest, or the one numbered) as recorded that many days ago."""
+    versions = ContactPreferences.objects.order_by("-number")
+    version = versions.get(number=number) if number else versions.first()
+    assert version is not None
+    ContactPreferences.objects.filter(pk=version.pk).update(recorded_at=timezone.now() - days * DAY)
+
+
 def test_contact_overdue_follows_the_agreed_interval(world: World) -> None:
     case = world.case
     assert not services.contact_overdue(case, TODAY), "nothing is overdue before an interval is agreed"
     services.record_preferences(case, prefs(contact_interval_days=14), world.spoc, 0)
-    # No contact yet: measured from receipt of the case (4 March 2024).
-    assert services.contact_overdue(case, case.received_on + 15 * DAY)
-    assert not services.contact_overdue(case, case.received_on + 14 * DAY)
-    _contact(world, TODAY - 14 * DAY)
-    assert not services.contact_overdue(case, TODAY), "exactly the interval is due, not overdue"
-    assert services.contact_overdue(case, TODAY + DAY)
-    due = services.contact_due(case, TODAY + 3 * DAY)
-    assert (due.due_on, due.days_overdue) == (TODAY, 3)
+    # No contact yet: measured from the day the interval was agreed, not from receipt (4 March 2024).
+    due = services.contact_due(case, TODAY)
+    assert (due.agreed_on, due.due_on, due.overdue, due.days_overdue) == (TODAY, TODAY + 14 * DAY, False, 0)
+    assert not services.contact_overdue(case, TODAY + 14 * DAY), "exactly the interval is due, not overdue"
+    assert services.contact_overdue(case, TODAY + 15 * DAY)
+    _agreed_days_ago(20)
+    _contact(world, TODAY - 30 * DAY)  # before the interval was agreed: the count runs from the agreement
+    due = services.contact_due(case, TODAY)
+    assert (due.due_on, due.days_overdue) == (TODAY - 6 * DAY, 6)
     _contact(world, TODAY - 2 * DAY)
-    assert not services.contact_overdue(case, TODAY + 5 * DAY)
+    assert services.contact_due(case, TODAY).due_on == TODAY + 12 * DAY
+    assert not services.contact_overdue(case, TODAY + 12 * DAY) and services.contact_overdue(case, TODAY + 13 * DAY)
+
+
+def test_the_day_the_interval_is_agreed_nothing_is_overdue_on_the_page_or_the_list(world: World) -> None:
+    client = client_for(world.spoc)
+    data = {"expected_number": "0", "channel": "phone", "safe_phone": "07700 900123", "contact_interval_days": "7"}
+    assert client.post(reverse("victims:preferences", args=[world.case.pk]), data).status_code == 302
+    page = client.get(reverse("victims:case", args=[world.case.pk])).content.decode()
+    assert "overdue)" not in page and "Contact is overdue" not in page
+    assert "The interval of 7 days was agreed on " in page
+    assert world.case.reference not in client.get(reverse("victims:overdue")).content.decode()
+
+
+def test_a_new_interval_restarts_the_count_and_a_new_channel_does_not(world: World) -> None:
+    case = world.case
+    services.record_preferences(case, prefs(contact_interval_days=14), world.spoc, 0)
+    _agreed_days_ago(40)
+    services.record_preferences(case, prefs(contact_interval_days=14, channel=Channel.LETTER, safe_address="1 Road"),
+                                world.spoc, 1)  # fmt: skip
+    _agreed_days_ago(10)
+    due = services.contact_due(case, TODAY)
+    assert (due.agreed_on, due.days_overdue) == (TODAY - 40 * DAY, 26)
+    assert [row.due.days_overdue for row in services.overdue_contacts(world.spoc, TODAY)] == [26]
+    services.record_preferences(case, prefs(contact_interval_days=7), world.spoc, 2)
+    due = services.contact_due(case, TODAY)
+    assert (due.agreed_on, due.due_on, due.overdue) == (TODAY, TODAY + 7 * DAY, False)
+    assert services.overdue_contacts(world.spoc, TODAY) == []
 
 
 def test_overdue_list_shows_visible_cases_only(world: World) -> None:
     services.record_preferences(world.case, prefs(contact_interval_days=7), world.spoc, 0)
+    _agreed_days_ago(30)
     _contact(world, TODAY - 30 * DAY)
     url = reverse("victims:overdue")
     page = client_for(world.spoc).get(url).content.decode()

@@ -22,13 +22,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from oversight.audit.models import AlertKind, raise_alert
+from oversight.lib.ranks import Rank, RankKind, rank_or_none
 from oversight.organisations.models import Organisation, OrganisationKind
 from oversight.workforce.connections import IndependenceResult, check_independence, independent_candidates
 from oversight.workforce.models import Person
 
 from . import access
 from .models import INDEPENDENT_ROLES, Case, Exclusion, Ownership, OwnershipDecision, TeamMember, TeamRole
-from .rules import LONG_SERVICE_YEARS, SENIOR_RANKS
+from .rules import LONG_SERVICE_YEARS, senior_from
 from .services import locked_case
 
 DECLARATION_TEXT = (
@@ -325,13 +326,26 @@ def _service_years(start: dt.date, on: dt.date) -> int:
     return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
 
 
+def _seniority_reason(person: Person, senior: Rank) -> str | None:
+    """Why the person's rank suggests another force: senior, or a rank the controlled list does not know."""
+    rank = rank_or_none(person.rank_or_grade)
+    if rank is None:
+        text = person.rank_or_grade.strip()
+        unknown = f"{person.display_name}'s rank or grade '{text}' is not recognised: check their seniority."
+        return unknown if text else None
+    if not rank.at_least(senior):
+        return None
+    who = "a senior officer" if rank.kind == RankKind.OFFICER else "senior police staff"
+    return f"{person.display_name} is {who} ({rank.title})."
+
+
 def _subject_reasons(case: Case, on: dt.date) -> list[str]:
     reasons = []
-    senior = {rank.casefold() for rank in SENIOR_RANKS}
+    senior = senior_from(case.force.slug)
     for subject in case.subjects.select_related("person"):
         person = subject.person
-        if person.rank_or_grade.casefold() in senior:
-            reasons.append(f"{person.display_name} is a senior officer ({person.rank_or_grade}).")
+        if seniority := _seniority_reason(person, senior):
+            reasons.append(seniority)
         if person.service_start and _service_years(person.service_start, on) >= LONG_SERVICE_YEARS:
             years = _service_years(person.service_start, on)
             reasons.append(f"{person.display_name} has served {years} years (threshold {LONG_SERVICE_YEARS}).")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from crispy_forms_gds.choices import Choice
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -15,9 +16,9 @@ from oversight.forms import DATE_HINT, GovukDateField, GovukFormMixin
 from oversight.organisations.models import Organisation
 
 from . import access
-from .decisions import MISSING_REASONS, must_refer
+from .decisions import MISSING_REASONS, must_refer, suggested_criteria
 from .models import Case, ConductOutcome, Deployment, RecordedAs, ReferralOutcome, Score, Subject
-from .rules import AUDIT_CHECKLIST, REFERRAL_CRITERIA
+from .rules import AUDIT_CHECKLIST, REFERRAL_CRITERIA, REFERRAL_GUIDANCE
 
 
 def reasons_field(label: str = "Reasons", hint: str = "") -> forms.CharField:
@@ -71,13 +72,22 @@ class RecordingForm(CaseForm):
 
 
 class ReferralForm(CaseForm):
+    """The checklist with each criterion's meaning beside its box, pre-ticked with what the recorded
+    allegations suggest for the appropriate authority to confirm."""
+
     prefix = "referral"
     criteria_met = forms.MultipleChoiceField(
         label="Mandatory referral criteria that apply",
-        choices=list(REFERRAL_CRITERIA.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Tick every criterion that applies. If any applies, the matter must be referred to the IOPC.",
+        help_text="Tick every criterion that applies. If any applies, the matter must be referred to the IOPC "
+        "by the end of the day after the day that became clear. Criteria the recorded allegations suggest are "
+        f"ticked for you: confirm each one. Meanings from the {REFERRAL_GUIDANCE}.",
+    )
+    criteria_seen_on = GovukDateField(
+        label="Date it first became clear that the criteria were met",
+        required=False,
+        help_text=f"Needed when any criterion is ticked: the time limit for referring runs from it. {DATE_HINT}",
     )
     outcome = forms.ChoiceField(
         label="Decision", choices=ReferralOutcome.choices, widget=forms.RadioSelect,
@@ -85,8 +95,31 @@ class ReferralForm(CaseForm):
     )  # fmt: skip
     iopc_reference = forms.CharField(label="IOPC reference", max_length=60, required=False)
     reasons = reasons_field(
-        hint="A decision not to refer while any criterion is met needs at least a full sentence explaining why."
+        hint="A decision not to refer while any criterion is met, or unticking a criterion the allegations suggest, "
+        "needs at least a full sentence explaining why."
     )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.suggestions = suggested_criteria(case)
+        field = self.fields["criteria_met"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [Choice(key, item.label, hint=self._hint(key)) for key, item in REFERRAL_CRITERIA.items()]
+        self.initial.setdefault("criteria_met", list(self.suggestions))
+
+    def _hint(self, key: str) -> str:
+        criterion = REFERRAL_CRITERIA[key]
+        hint = f"{criterion.meaning} ({criterion.source}.)"
+        if why := self.suggestions.get(key):
+            hint += f" Suggested: {' '.join(why)} Confirm, or untick and explain why it does not apply."
+        return hint
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        unseen = not cleaned.get("criteria_seen_on") and "criteria_seen_on" not in self.errors
+        if cleaned.get("criteria_met") and unseen:
+            self.add_error("criteria_seen_on", "Enter the date it first became clear that the criteria were met.")
+        return cleaned
 
     def ticked(self) -> list[str]:
         """The criteria as ticked on the submitted form, valid or not: the page warns as soon as one is."""
@@ -95,6 +128,21 @@ class ReferralForm(CaseForm):
         data = self.data
         values = data.getlist(self.add_prefix("criteria_met")) if isinstance(data, QueryDict) else []
         return [key for key in values if key in REFERRAL_CRITERIA]
+
+    def seen_on_as_typed(self) -> dt.date | None:
+        """The date the criteria were seen to be met as submitted, if it is a real date; None otherwise."""
+        field = self.fields["criteria_seen_on"]
+        try:
+            seen = field.clean(self["criteria_seen_on"].value())
+        except forms.ValidationError:
+            return None
+        return seen if isinstance(seen, dt.date) else None
+
+    def unsaved_copy(self) -> ReferralForm:
+        """A fresh form holding what was submitted, for showing the checklist's outcome without errors."""
+        keep = {name: self.data.get(self.add_prefix(name), "") for name in ("outcome", "iopc_reference", "reasons")}
+        initial = {"criteria_met": self.ticked(), "criteria_seen_on": self.seen_on_as_typed(), **keep}
+        return ReferralForm(case=self.case, initial=initial)
 
     @property
     def must_refer(self) -> bool:

@@ -8,6 +8,7 @@ governing body on investigations still open (brief, section 6).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.lib.deadlines import add_months
+from oversight.lib.ranks import rank_or_none
 
 from . import access
 from .models import (
@@ -34,7 +36,13 @@ from .models import (
     ReferralOutcome,
     Subject,
 )
-from .rules import FIRST_OPEN_REPORT_MONTHS, REFERRAL_CRITERIA, REPEAT_OPEN_REPORT_MONTHS
+from .rules import (
+    FIRST_OPEN_REPORT_MONTHS,
+    REFER_BY_END_OF_DAYS_AFTER,
+    REFERRAL_CRITERIA,
+    REFERRAL_SUGGESTED_BY,
+    REPEAT_OPEN_REPORT_MONTHS,
+)
 from .services import locked_case
 
 # A decision that goes against the referral criteria, or leans on the criminal outcome, must be
@@ -51,6 +59,10 @@ MISSING_REASONS = "Enter the reasons for this decision: a decision without its r
 NOT_REFERRED_WHILE_MUST = (
     "The mandatory referral criteria are met. To record a decision not to refer, explain in at least "
     f"a sentence ({SENTENCE_MIN_WORDS} words or more) why the matter is not being referred to the IOPC."
+)
+UNTICKED_SUGGESTION = (
+    "The recorded allegations suggest {criteria}. To record that a suggested criterion is not met, explain in at "
+    f"least a sentence ({SENTENCE_MIN_WORDS} words or more) why it does not apply."
 )
 RELIED_ON_CRIMINAL = (
     "The misconduct decision must not simply follow the criminal outcome. Explain in at least a sentence "
@@ -105,22 +117,112 @@ def must_refer(criteria: Iterable[str]) -> bool:
 def referral_reasons(criteria: Iterable[str]) -> list[str]:
     """Why the matter must be referred: the wording of each criterion that applies, in the checklist's order."""
     ticked = set(criteria)
-    return [text for key, text in REFERRAL_CRITERIA.items() if key in ticked]
+    return [criterion.label for key, criterion in REFERRAL_CRITERIA.items() if key in ticked]
 
 
-def _check_referral(criteria: Collection[str], outcome: str, iopc_reference: str, reasons: str) -> dict[str, str]:
+def _mentions(text: str, phrases: Iterable[str]) -> str | None:
+    """The first phrase the text mentions as whole words, case aside."""
+    return next((p for p in phrases if re.search(rf"\b{re.escape(p)}\b", text, re.IGNORECASE)), None)
+
+
+def suggested_criteria(case: Case) -> dict[str, list[str]]:
+    """What the recorded allegations and subjects already say: each criterion they suggest, with why, in the
+    checklist's order. Pre-ticked for the appropriate authority to confirm."""
+    why: dict[str, list[str]] = {}
+    for allegation in case.allegations.order_by("pk"):
+        for key, phrases in REFERRAL_SUGGESTED_BY.items():
+            if phrase := _mentions(allegation.description, phrases):
+                why.setdefault(key, []).append(f"The allegation '{allegation.description}' mentions {phrase}.")
+    for subject in case.subjects.select_related("person"):
+        rank = rank_or_none(subject.person.rank_or_grade)
+        if rank is not None and rank.chief_officer:
+            why.setdefault("chief_officer", []).append(
+                f"{subject.person.display_name} is a chief officer ({rank.title}): the local policing body is the "
+                "appropriate authority."
+            )
+    return {key: why[key] for key in REFERRAL_CRITERIA if key in why}
+
+
+def refer_by(seen_on: dt.date) -> dt.date:
+    """The last day to refer: the end of the day after the day the criteria were seen to be met."""
+    return seen_on + dt.timedelta(days=REFER_BY_END_OF_DAYS_AFTER)
+
+
+@dataclass(frozen=True)
+class ReferralTiming:
+    """When a matter meeting the criteria had to be referred, and when it was."""
+
+    seen_on: dt.date
+    referred_on: dt.date | None
+
+    @property
+    def refer_by(self) -> dt.date:
+        return refer_by(self.seen_on)
+
+    @property
+    def days_late(self) -> int:
+        return max(((self.referred_on or self.seen_on) - self.refer_by).days, 0)
+
+    @property
+    def late(self) -> bool:
+        return self.days_late > 0
+
+
+def referral_timing(decision: ReferralDecision) -> ReferralTiming | None:
+    """The time limit of a decision whose criteria are met; a decision not recorded with the day the criteria
+    were seen counts them as seen on the day of the decision."""
+    if not decision.must_refer:
+        return None
+    decided_on = timezone.localdate(decision.decided_at)
+    referred = decided_on if decision.outcome == ReferralOutcome.REFERRED else None
+    return ReferralTiming(decision.criteria_seen_on or decided_on, referred)
+
+
+def _check_referral(case: Case, choice: ReferralChoice, today: dt.date) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if unknown := sorted(key for key in criteria if key not in REFERRAL_CRITERIA):
+    if unknown := sorted(key for key in choice.criteria if key not in REFERRAL_CRITERIA):
         errors["criteria_met"] = f"Unknown referral criteria: {', '.join(unknown)}."
-    if outcome not in ReferralOutcome.values:
+    if choice.outcome not in ReferralOutcome.values:
         errors["outcome"] = "Choose whether the matter was referred to the IOPC."
-    if not reasons.strip():
+    if seen := _seen_on_problem(case, choice.criteria_seen_on, today):
+        errors["criteria_seen_on"] = seen
+    if not choice.reasons.strip():
         errors["reasons"] = MISSING_REASONS
-    elif outcome == ReferralOutcome.NOT_REFERRED and must_refer(criteria) and not is_a_sentence(reasons):
-        errors["reasons"] = NOT_REFERRED_WHILE_MUST
-    if outcome == ReferralOutcome.REFERRED and not iopc_reference.strip():
+    elif not is_a_sentence(choice.reasons) and (explain := _needs_a_sentence(case, choice)):
+        errors["reasons"] = explain
+    if choice.outcome == ReferralOutcome.REFERRED and not choice.iopc_reference.strip():
         errors["iopc_reference"] = "Enter the IOPC reference for the referral."
     return errors
+
+
+def _seen_on_problem(case: Case, seen_on: dt.date | None, today: dt.date) -> str | None:
+    if seen_on is not None and seen_on > today:
+        return "The date the criteria were seen to be met cannot be in the future."
+    if seen_on is not None and seen_on < case.received_on:
+        received = f"{case.received_on:%-d %B %Y}"
+        return f"The date the criteria were seen to be met cannot be before the case was received ({received})."
+    return None
+
+
+def _needs_a_sentence(case: Case, choice: ReferralChoice) -> str | None:
+    """Short reasons will not do when not referring against the criteria, or when a criterion the allegations
+    suggest was unticked."""
+    if choice.outcome == ReferralOutcome.NOT_REFERRED and must_refer(choice.criteria):
+        return NOT_REFERRED_WHILE_MUST
+    if unticked := [key for key in suggested_criteria(case) if key not in set(choice.criteria)]:
+        return UNTICKED_SUGGESTION.format(criteria="; ".join(REFERRAL_CRITERIA[key].label.lower() for key in unticked))
+    return None
+
+
+@dataclass(frozen=True)
+class ReferralChoice:
+    """The checklist as ticked and what was decided."""
+
+    criteria: Collection[str]
+    outcome: str
+    reasons: str
+    iopc_reference: str = ""
+    criteria_seen_on: dt.date | None = None
 
 
 def record_referral(
@@ -130,10 +232,15 @@ def record_referral(
     outcome: ReferralOutcome | str,
     reasons: str,
     iopc_reference: str = "",
+    *,
+    criteria_seen_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> ReferralDecision:
-    """The checklist as ticked and what was decided; a decision not to refer needs reasons too."""
+    """The checklist as ticked and what was decided; a decision not to refer needs reasons too. Without the day
+    the criteria were seen to be met, they count as seen on the day of the decision."""
     _guard(case, by)
-    if errors := _check_referral(criteria, str(outcome), iopc_reference, reasons):
+    choice = ReferralChoice(criteria, str(outcome), reasons, iopc_reference, criteria_seen_on)
+    if errors := _check_referral(case, choice, today or timezone.localdate()):
         raise ValidationError(errors)
     ticked = [key for key in REFERRAL_CRITERIA if key in set(criteria)]  # in the checklist's order
     reference = iopc_reference.strip() if outcome == ReferralOutcome.REFERRED else ""
@@ -144,6 +251,7 @@ def record_referral(
             criteria_met=ticked,
             outcome=outcome,
             iopc_reference=reference,
+            criteria_seen_on=criteria_seen_on if ticked else None,
             reasons=reasons.strip(),
             decided_by=by,
         )
@@ -351,15 +459,38 @@ class DecisionsSummary:
     next_report_on: dt.date | None
     awaiting_assessment: list[Subject]
     conduct_waits: bool
+    suggestions: dict[str, list[str]]
 
     @property
     def latest_referral(self) -> ReferralDecision | None:
         return self.referrals[0] if self.referrals else None
 
     @property
-    def referral_rows(self) -> list[tuple[ReferralDecision, list[str]]]:
-        """Each referral decision with the wording of the criteria ticked."""
-        return [(decision, referral_reasons(decision.criteria_met)) for decision in self.referrals]
+    def referral_made(self) -> ReferralDecision | None:
+        """The latest decision, when it was to refer: the must-refer warning gives way to it."""
+        latest = self.latest_referral
+        return latest if latest is not None and latest.outcome == ReferralOutcome.REFERRED else None
+
+    @property
+    def latest_timing(self) -> ReferralTiming | None:
+        latest = self.latest_referral
+        return referral_timing(latest) if latest is not None else None
+
+    @property
+    def case_open(self) -> bool:
+        return self.case.status != CaseStatus.CLOSED
+
+    @property
+    def suggested_rows(self) -> list[tuple[str, list[str]]]:
+        """What the recorded allegations suggest, worded, while no referral decision is recorded."""
+        if self.referrals:
+            return []
+        return [(REFERRAL_CRITERIA[key].label, why) for key, why in self.suggestions.items()]
+
+    @property
+    def referral_rows(self) -> list[tuple[ReferralDecision, list[str], ReferralTiming | None]]:
+        """Each referral decision with the wording of the criteria ticked and its time limit."""
+        return [(d, referral_reasons(d.criteria_met), referral_timing(d)) for d in self.referrals]
 
     @property
     def not_referred_against_criteria(self) -> bool:
@@ -395,4 +526,5 @@ def decisions_summary(case: Case, today: dt.date) -> DecisionsSummary:
         next_report_on=next_open_report_date(case, today),
         awaiting_assessment=subjects_awaiting_assessment(case),
         conduct_waits=conduct_waits_on_criminal(case),
+        suggestions=suggested_criteria(case),
     )

@@ -112,7 +112,7 @@ def current_preferences(case: Case) -> ContactPreferences | None:
 
 
 def preferences_history(case: Case) -> list[ContactPreferences]:
-    return list(ContactPreferences.objects.filter(victim__case=case).select_related("recorded_by"))
+    return list(ContactPreferences.objects.filter(victim__case=case).select_related("victim", "recorded_by"))
 
 
 _CHANNEL_NEEDS = {
@@ -233,36 +233,56 @@ class ContactDue:
     """When the victim was last contacted and whether the agreed interval has passed."""
 
     last_on: dt.date | None
-    since: dt.date
+    agreed_on: dt.date | None  # when the current interval was agreed
     interval_days: int | None
     due_on: dt.date | None
     overdue: bool
     days_overdue: int
 
 
-def contact_due_from(received_on: dt.date, last_on: dt.date | None, interval: int | None, today: dt.date) -> ContactDue:
-    since = last_on or received_on
-    if interval is None:
-        return ContactDue(last_on, since, None, None, False, 0)
-    due_on = since + dt.timedelta(days=interval)
+def interval_agreed_on(versions: Iterable[tuple[int, dt.datetime]]) -> dt.date | None:
+    """The day the current contact interval was agreed, from (interval, recorded at) of each set of
+    preferences, newest first: the earliest set of the latest run with that interval, so a change of
+    channel alone does not restart the count, while a new interval does."""
+    agreed: tuple[int, dt.datetime] | None = None
+    for interval, recorded_at in versions:
+        if agreed is not None and interval != agreed[0]:
+            break
+        agreed = (interval, recorded_at)
+    return timezone.localdate(agreed[1]) if agreed else None
+
+
+def contact_due_from(
+    agreed_on: dt.date | None, last_on: dt.date | None, interval: int | None, today: dt.date
+) -> ContactDue:
+    """Measured from the last contact or, if later or there has been none, from the day the interval was
+    agreed: nothing can be overdue before there was an interval to keep to."""
+    if interval is None or agreed_on is None:
+        return ContactDue(last_on, None, None, None, False, 0)
+    due_on = max(agreed_on, last_on or agreed_on) + dt.timedelta(days=interval)
     late = (today - due_on).days
-    return ContactDue(last_on, since, interval, due_on, late > 0, max(late, 0))
+    return ContactDue(last_on, agreed_on, interval, due_on, late > 0, max(late, 0))
 
 
 def contact_due(case: Case, today: dt.date) -> ContactDue:
-    """Measured from the last contact, or from receipt of the case if there has been none; without an
-    agreed interval nothing is overdue (the page says no interval is agreed)."""
+    """Without an agreed interval nothing is overdue (the page says no interval is agreed)."""
     last_on = ContactEntry.objects.filter(case=case).aggregate(last=Max("contacted_on"))["last"]
-    return _due(case, current_preferences(case), last_on, today)
+    return _due(preferences_history(case), last_on, today)
 
 
-def _due(case: Case, preferences: ContactPreferences | None, last_on: dt.date | None, today: dt.date) -> ContactDue:
-    interval = preferences.contact_interval_days if preferences else None
-    return contact_due_from(case.received_on, last_on, interval, today)
+def _due(history: list[ContactPreferences], last_on: dt.date | None, today: dt.date) -> ContactDue:
+    """`history` newest first, as preferences_history gives it."""
+    return _due_from_versions([(v.contact_interval_days, v.recorded_at) for v in history], last_on, today)
+
+
+def _due_from_versions(versions: list[tuple[int, dt.datetime]], last_on: dt.date | None, today: dt.date) -> ContactDue:
+    """`versions` are (interval, recorded at) of each set of preferences, newest first."""
+    interval = versions[0][0] if versions else None
+    return contact_due_from(interval_agreed_on(versions), last_on, interval, today)
 
 
 def contact_overdue(case: Case, today: dt.date) -> bool:
-    """The last contact (or receipt, if none) is older than the agreed interval."""
+    """The last contact (or the agreement of the interval, if later) is older than the agreed interval."""
     return contact_due(case, today).overdue
 
 
@@ -282,15 +302,12 @@ def overdue_contacts(user: User, today: dt.date) -> list[OverdueRow]:
         .annotate(last=Max("contacted_on"))
         .values_list("case_id", "last")
     )
-    intervals: dict[int, int] = {}
-    for case_id, interval in ContactPreferences.objects.filter(victim__case_id__in=ids).values_list(
-        "victim__case_id", "contact_interval_days"
+    versions: dict[int, list[tuple[int, dt.datetime]]] = {}
+    for case_id, interval, recorded_at in ContactPreferences.objects.filter(victim__case_id__in=ids).values_list(
+        "victim__case_id", "contact_interval_days", "recorded_at"
     ):
-        intervals.setdefault(case_id, interval)  # ordered by -number: the first is current
-    rows = [
-        OverdueRow(case, contact_due_from(case.received_on, last.get(case.pk), intervals.get(case.pk), today))
-        for case in cases
-    ]
+        versions.setdefault(case_id, []).append((interval, recorded_at))  # ordered by -number: newest first
+    rows = [OverdueRow(case, _due_from_versions(versions.get(case.pk, []), last.get(case.pk), today)) for case in cases]
     overdue = [row for row in rows if row.due.overdue]
     return sorted(overdue, key=lambda row: (-row.due.days_overdue, row.case.reference))
 
@@ -560,9 +577,10 @@ class VictimPage:
 
 
 def victim_page(case: Case, today: dt.date) -> VictimPage:
-    preferences = current_preferences(case)
+    history = preferences_history(case)
+    preferences = history[0] if history else None
     contacts = contact_log(case)  # newest first
-    due = _due(case, preferences, contacts[0].contacted_on if contacts else None, today)
+    due = _due(history, contacts[0].contacted_on if contacts else None, today)
     spoc_list, maracs, dash = spocs(case), marac_referrals(case), dash_history(case)
     return VictimPage(
         spocs=spoc_list,

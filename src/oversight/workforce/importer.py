@@ -34,6 +34,7 @@ from typing import TextIO
 
 from django.db import IntegrityError, transaction
 
+from oversight.lib.ranks import rank_problem
 from oversight.organisations.models import Organisation
 
 from .models import Association, AssociationKind, CaseInvolvement, LineManagement, Person, PersonKind, Posting, Unit
@@ -172,6 +173,8 @@ def _read_person(row: _Row, parsed: _Parsed) -> None:
     if row.get("works_with_vulnerable").lower() not in ("", "yes", "no"):
         row.fail("works_with_vulnerable must be yes or no")
     row.date("service_start", required=False)
+    if problem := rank_problem(row.get("rank_or_grade")):
+        row.fail(problem)
     if number in parsed.people:
         row.fail(f"staff number {number} appears twice (first on row {parsed.people[number][0]})")
     elif number:

@@ -51,6 +51,9 @@ class ReferralDecision(Decision):
     criteria_met = models.JSONField(default=list, help_text="Keys of rules.REFERRAL_CRITERIA that apply")
     outcome = models.CharField(max_length=20, choices=ReferralOutcome.choices)
     iopc_reference = models.CharField(max_length=60, blank=True)
+    criteria_seen_on = models.DateField(
+        null=True, blank=True, help_text="The day it first became clear that the referral criteria were met"
+    )
 
     def __str__(self) -> str:
         return f"{self.case}: {self.get_outcome_display()}"

@@ -3,6 +3,7 @@ and the list of reports to the governing body due across the cases a person may 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,8 @@ from ..decision_forms import (
     RecordingForm,
     ReferralForm,
 )
-from ..models import Case
+from ..models import Case, ReferralOutcome
+from ..rules import OPEN_REPORT_SOURCE
 from . import allowed, case_or_404
 
 Save = Callable[[Case, User, dict[str, Any]], object]
@@ -53,15 +55,32 @@ def _page(request: AuthedRequest, case: Case, status: int = 200, **bound: Any) -
         "subjects": case.subjects.select_related("person").order_by("pk"),
         "can_decide": access.can_record_decision(request.user, case),
         "can_read_log": access.can_read_log(request.user, case),
+        "open_report_source": OPEN_REPORT_SOURCE,
         **_blank_forms(case),
         **bound,
     }
-    ticked = bound.get("ticked")
-    if ticked is None:
-        latest = summary.latest_referral
-        ticked = latest.criteria_met if latest else []
-    context["must_refer_reasons"] = decisions.referral_reasons(ticked)
+    context |= _referral_context(summary, bound)
     return render(request, "cases/decision_page.html", context, status=status)
+
+
+def _referral_context(summary: decisions.DecisionsSummary, bound: dict[str, Any]) -> dict[str, Any]:
+    """The must-refer warning and its time limit: for the criteria being checked, else for the latest
+    decision; once a referral is recorded the warning gives way to the referral."""
+    if "ticked" in bound:
+        ticked, seen_on = bound["ticked"], bound.get("seen_on")
+        return {"must_refer_reasons": decisions.referral_reasons(ticked), "refer_by": _refer_by(ticked, seen_on)}
+    latest = summary.latest_referral
+    if latest is None or latest.outcome == ReferralOutcome.REFERRED:
+        return {"must_refer_reasons": [], "refer_by": None}
+    timing = decisions.referral_timing(latest)
+    return {
+        "must_refer_reasons": decisions.referral_reasons(latest.criteria_met),
+        "refer_by": timing.refer_by if timing else None,
+    }
+
+
+def _refer_by(ticked: list[str], seen_on: dt.date | None) -> dt.date | None:
+    return decisions.refer_by(seen_on) if seen_on and decisions.must_refer(ticked) else None
 
 
 @require_GET
@@ -85,7 +104,7 @@ def _decide(request: AuthedRequest, name: str, form: CaseForm, save: Save, done:
 
 
 def _extra(form: CaseForm) -> dict[str, Any]:
-    return {"ticked": form.ticked()} if isinstance(form, ReferralForm) else {}
+    return {"ticked": form.ticked(), "seen_on": form.seen_on_as_typed()} if isinstance(form, ReferralForm) else {}
 
 
 def _acting_case(request: AuthedRequest, pk: int) -> Case:
@@ -111,14 +130,13 @@ def record_referral(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ReferralForm(request.POST, case=case)
     if request.POST.get("action") == "check":
         # Show the outcome of the checklist without recording anything or raising errors yet.
-        keep = {name: form.data.get(form.add_prefix(name), "") for name in ("outcome", "iopc_reference", "reasons")}
-        unsaved = ReferralForm(case=case, initial={"criteria_met": form.ticked(), **keep})
-        return _page(request, case, referral_form=unsaved, ticked=form.ticked(), checked=True)
+        return _page(request, case, referral_form=form.unsaved_copy(), checked=True, **_extra(form))
 
     def save(case: Case, by: User, data: dict[str, Any]) -> object:
         return decisions.record_referral(
-            case, by, data["criteria_met"], data["outcome"], data["reasons"], data["iopc_reference"]
-        )
+            case, by, data["criteria_met"], data["outcome"], data["reasons"], data["iopc_reference"],
+            criteria_seen_on=data["criteria_seen_on"],
+        )  # fmt: skip
 
     return _decide(request, "referral_form", form, save, "The referral decision has been recorded.")
 
@@ -168,6 +186,7 @@ def reports_due(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     due = decisions.reports_due(request.user, today)
     context = {"due": due, "today": today, "soon_days": decisions.REPORT_DUE_SOON_DAYS}
+    context["open_report_source"] = OPEN_REPORT_SOURCE
     return render(request, "cases/decision_reports_due.html", context)
 
 
