@@ -371,3 +371,18 @@ def test_forthcoming_inspection_only_for_own_force(personas: Personas, wmp: Orga
         assert client.get(reverse("recommendations:forthcoming_add")).status_code == 404
         assert client.post(reverse("recommendations:forthcoming_add"), data).status_code == 404
     assert not ForthcomingInspection.objects.exists()
+
+
+def test_an_immediate_item_is_urgent_in_the_paper_not_overdue(history: History, wmp: Organisation) -> None:
+    report = ReportFactory(title="Vetting super-complaint", published_on=dt.date(2022, 8, 1), forces=[wmp])
+    record = TrackingRecordFactory(item__report=report, item__reference="777", item__deadline_phrase="Immediately",
+                                   item__deadline_kind="immediately", item__due_on=None, organisation=wmp,
+                                   due_on=None, original_due_on=None)  # fmt: skip
+    paper = build_paper(history.meeting)
+    item = next(i for i in paper.recommendations_remaining if i.tracking_id == record.pk)
+    assert item.urgent and item not in paper.overdue
+    html = rendering.paper_pdf_html(paper)
+    assert "Urgent" in html and ">None<" not in html
+    text = "\n".join(cell.text for table in Document(io.BytesIO(rendering.paper_docx(paper))).tables
+                     for row in table.rows for cell in row.cells)  # fmt: skip
+    assert "Immediately (urgent)" in text and "None" not in text

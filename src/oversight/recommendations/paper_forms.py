@@ -119,6 +119,14 @@ class ResponseForm(VersionedForm):
     def writes_anything(self) -> bool:
         return self.writes_cc or self.writes_body
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for action in self.actions if self.writes_body else []:
+            steps, reason = f"steps_{action.item_id}", f"reason_{action.item_id}"
+            if data.get(steps, "").strip() and data.get(reason, "").strip():
+                self.add_error(reason, "Give either the steps to be taken or why no steps will be taken, not both")
+        return data
+
     def changes(self) -> dict[str, Any]:
         """Keyword arguments for services.save_response: only the parts this person may write."""
         data = self.cleaned_data
@@ -150,7 +158,10 @@ class StartResponseForm(GovukFormMixin, forms.Form):
     force = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PublishResponseForm(GovukFormMixin, forms.Form):
+class PublishResponseForm(VersionedForm):
+    """Publishing cannot be undone: the first post shows a confirmation page, which posts `confirmed`."""
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     published_url = forms.URLField(
         label="Where the response is published (optional)",
         required=False,
@@ -162,4 +173,4 @@ class PublishResponseForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field.text("published_url"))
+        self.helper.layout = Layout(Field("version"), Field.text("published_url"))
