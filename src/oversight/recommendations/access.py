@@ -224,13 +224,20 @@ def can_start_response(user: AnyUser, force: Organisation) -> bool:
 # Committee papers
 
 
+# Who reads a committee's papers (README, access in the register): its members, the liaison
+# officers who write the paper, and the officers of the governing body whose committee it is.
+# Any other role in the same body (an administrator, a PSD handler, an investigator) reads nothing.
+PAPER_ROLES_IN_BODY = (Role.COMMITTEE_MEMBER, Role.LIAISON_OFFICER, Role.OPCC_OFFICER)
+PAPER_ROLES_IN_FORCE = (Role.COMMITTEE_MEMBER, Role.LIAISON_OFFICER)
+
+
 def visible_committees(user: AnyUser) -> QuerySet[Committee]:
+    """Committees whose papers the person reads; everyone else gets 404 for them."""
     if not user.is_authenticated:
         return Committee.objects.none()
-    own = {m.organisation_id for m in memberships_of(user)}
-    return Committee.objects.filter(
-        Q(organisation_id__in=own) | Q(forces__in=register_organisation_ids(user))
-    ).distinct()
+    bodies = organisation_ids_with_role(user, *PAPER_ROLES_IN_BODY)
+    forces = organisation_ids_with_role(user, *PAPER_ROLES_IN_FORCE)
+    return Committee.objects.filter(Q(organisation_id__in=bodies) | Q(forces__in=forces)).distinct()
 
 
 def can_manage_committee(user: AnyUser, committee: Committee) -> bool:

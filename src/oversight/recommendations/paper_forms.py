@@ -1,4 +1,6 @@
-"""Forms for committees, their meetings, forthcoming inspections and the 56-day response."""
+"""Forms for committees, their meetings, forthcoming inspections and the 56-day response.
+
+They parse and check input; the services in `services.py` write the rows."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from typing import Any
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from oversight.forms import GovukFormMixin
@@ -15,7 +16,7 @@ from oversight.organisations.models import Organisation
 
 from . import access
 from .forms import GovukDateField, VersionedForm
-from .models import Committee, CommitteeMeeting, ForthcomingInspection, GoverningBodyResponse, ResponseAction
+from .models import Committee, GoverningBodyResponse, ResponseAction
 
 
 class MeetingForm(GovukFormMixin, forms.Form):
@@ -34,16 +35,6 @@ class MeetingForm(GovukFormMixin, forms.Form):
         if held_on and self.committee.meetings.filter(held_on=held_on).exists():
             raise forms.ValidationError("The committee already has a meeting on that date.")
         return held_on
-
-    def save(self, by: User) -> CommitteeMeeting:
-        """Record the meeting; only someone who manages the committee may."""
-        if not access.can_manage_committee(by, self.committee):
-            raise PermissionDenied("You cannot add meetings to this committee.")
-        return CommitteeMeeting.objects.create(
-            committee=self.committee,
-            held_on=self.cleaned_data["held_on"],
-            agenda_item=self.cleaned_data["agenda_item"].strip(),
-        )
 
 
 class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
@@ -65,17 +56,6 @@ class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
         if notified_on and notified_on > timezone.localdate():
             raise forms.ValidationError("The date the force was notified cannot be in the future.")
         return notified_on
-
-    def save(self) -> ForthcomingInspection:
-        force: Organisation = self.cleaned_data["force"]
-        if not access.can_record_forthcoming_inspection(self.user, force):
-            raise PermissionDenied("You cannot record inspections for this force.")
-        return ForthcomingInspection.objects.create(
-            force=force,
-            title=self.cleaned_data["title"].strip(),
-            expected=self.cleaned_data["expected"].strip(),
-            notified_on=self.cleaned_data["notified_on"],
-        )
 
 
 def _text_area(label: str, hint: str = "") -> forms.CharField:

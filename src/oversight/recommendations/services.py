@@ -26,12 +26,15 @@ from oversight.organisations.models import Organisation, OrganisationKind
 from . import access
 from .models import (
     Addressee,
+    Committee,
+    CommitteeMeeting,
     Evidence,
     EvidenceKind,
     EvidenceVersion,
     ExtensionDecision,
     ExtensionKind,
     ExtensionRequest,
+    ForthcomingInspection,
     GoverningBodyResponse,
     HmicfrsStatus,
     HmicfrsStatusEntry,
@@ -606,3 +609,23 @@ def publish_response(
         locked.status, locked.published_on, locked.published_url = ResponseStatus.PUBLISHED, timezone.localdate(), url
         bump_version(locked, "status", "published_on", "published_url")
     return locked
+
+
+# Committees and forthcoming inspections
+
+
+def add_meeting(committee: Committee, by: User, held_on: dt.date, agenda_item: str = "") -> CommitteeMeeting:
+    """A meeting of the committee; only someone who manages the committee may add one."""
+    require(access.can_manage_committee(by, committee), "You cannot add meetings to this committee.")
+    if committee.meetings.filter(held_on=held_on).exists():
+        raise ValidationError({"held_on": "The committee already has a meeting on that date."})
+    return CommitteeMeeting.objects.create(committee=committee, held_on=held_on, agenda_item=agenda_item.strip())
+
+
+def record_forthcoming_inspection(
+    force: Organisation, by: User, *, title: str, expected: str, notified_on: dt.date
+) -> ForthcomingInspection:
+    require(access.can_record_forthcoming_inspection(by, force), "You cannot record inspections for this force.")
+    return ForthcomingInspection.objects.create(
+        force=force, title=title.strip(), expected=expected.strip(), notified_on=notified_on
+    )
