@@ -400,6 +400,10 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_file(self) -> bool:
+        return self.kind == EvidenceKind.FILE
+
     def latest_version(self) -> EvidenceVersion | None:
         return self.versions.order_by("-number").first()
 
@@ -467,8 +471,24 @@ class ExtensionRequest(models.Model):
         return f"{self.get_kind_display()} to {self.requested_due_on:%-d %B %Y} ({self.get_decision_display()})"
 
     @property
+    def is_correction(self) -> bool:
+        return self.kind == ExtensionKind.CORRECTION
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == ExtensionDecision.PENDING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.decision == ExtensionDecision.REFUSED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == ExtensionDecision.APPROVED
+
+    @property
     def is_slip(self) -> bool:
-        return self.decision == ExtensionDecision.APPROVED and self.kind == ExtensionKind.EXTENSION
+        return self.is_approved and self.kind == ExtensionKind.EXTENSION
 
 
 class QuarterlyReview(ImmutableModel):
