@@ -33,6 +33,7 @@ from oversight.cases.models import (
 )
 from oversight.cases.rules import AUDIT_CHECKLIST
 from oversight.cases.services import NewCase, open_case
+from oversight.concurrency import ConcurrentEditError
 from oversight.organisations.models import Membership, Organisation, Role
 from oversight.workforce.models import Person
 from tests.case_personas import SUBJECT_NAME, SUBJECT_STAFF_NUMBER, VICTIM_NAME
@@ -189,7 +190,7 @@ def test_scoring_needs_action_where_not_met_and_refuses_a_stale_version(world: W
         audits.score_entry(entry, lead, audit.version, {"deployment": Score.NOT_MET}, "", "")
     assert "action_needed" in caught.value.message_dict
     audits.score_entry(entry, lead, audit.version, {"deployment": Score.NOT_MET}, "", "Decide deployment now.")
-    with pytest.raises(audits.ConcurrentAuditEditError):
+    with pytest.raises(ConcurrentEditError):
         audits.score_entry(entry, lead, audit.version, {"deployment": Score.MET}, "", "")
     entry.refresh_from_db()
     assert entry.scores == {"deployment": Score.NOT_MET}

@@ -15,6 +15,7 @@ from oversight.lib.deadlines import (
     add_months,
     due_date_from_phrase,
     find_deadline_phrase,
+    last_day_of_period,
 )
 
 PPDA_PUBLISHED = dt.date(2022, 6, 30)
@@ -33,7 +34,7 @@ PPDA_PUBLISHED = dt.date(2022, 6, 30)
         ("by the end of February 2024", dt.date(2023, 1, 1), DeadlineKind.BY, dt.date(2024, 2, 29)),
         ("By 31 March 2023", dt.date(2022, 8, 11), DeadlineKind.BY, dt.date(2023, 3, 31)),
         ("by 1st Sept 2023", dt.date(2022, 8, 11), DeadlineKind.BY, dt.date(2023, 9, 1)),
-        ("Immediately", PPDA_PUBLISHED, DeadlineKind.IMMEDIATELY, PPDA_PUBLISHED),
+        ("Immediately", PPDA_PUBLISHED, DeadlineKind.IMMEDIATELY, None),
         ("", PPDA_PUBLISHED, DeadlineKind.NONE, None),
         (None, PPDA_PUBLISHED, DeadlineKind.NONE, None),
     ],
@@ -84,3 +85,23 @@ def test_a_due_date_is_never_before_publication(published: dt.date, months: int)
 def test_by_month_means_the_last_day_of_that_month(year: int, month: int) -> None:
     due = due_date_from_phrase(f"By {calendar.month_name[month]} {year}", dt.date(1999, 1, 1)).due
     assert due == dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+@pytest.mark.parametrize(
+    ("first_day", "days", "last_day"),
+    [
+        (PPDA_PUBLISHED, 56, dt.date(2022, 8, 24)),  # s.55(5A): publication day is day 1
+        (dt.date(2022, 8, 11), 56, dt.date(2022, 10, 5)),
+        (dt.date(2024, 2, 1), 29, dt.date(2024, 2, 29)),
+        (dt.date(2022, 6, 30), 1, dt.date(2022, 6, 30)),
+    ],
+)
+def test_a_period_beginning_with_a_day_counts_that_day_as_day_one(
+    first_day: dt.date, days: int, last_day: dt.date
+) -> None:
+    assert last_day_of_period(first_day, days) == last_day
+
+
+def test_a_period_of_no_days_is_an_error() -> None:
+    with pytest.raises(ValueError, match="at least one day"):
+        last_day_of_period(PPDA_PUBLISHED, 0)

@@ -184,7 +184,7 @@ def test_the_september_2022_committee_is_told_what_the_seed_says(loaded: Loaded,
 def test_the_pcc_published_one_response_and_one_is_overdue(loaded: Loaded, wmp: Organisation) -> None:
     published = GoverningBodyResponse.objects.get(report__title=PPDA, force=wmp)
     assert published.status == ResponseStatus.PUBLISHED and published.published_on == dt.date(2022, 8, 24)
-    assert published.due_on == dt.date(2022, 8, 25)
+    assert published.due_on == dt.date(2022, 8, 24)  # s.55(5A): publication day is day 1
     assert published.chief_constable_comments and "Police and Crime Commissioner" in published.body_comments
     assert published.actions.count() == 3 and all(action.is_answered for action in published.actions.all())
     draft = GoverningBodyResponse.objects.get(report__title=ACQUISITIVE, force=wmp)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
-from oversight.organisations.models import Organisation
+from oversight.organisations.models import Membership, Organisation, Role
 from oversight.recommendations import rendering, services
 from oversight.recommendations.models import (
     Committee,
@@ -283,8 +283,8 @@ def _paper_urls(meeting: CommitteeMeeting) -> list[str]:
     return [reverse(f"recommendations:{name}", args=[meeting.pk]) for name in ("paper", "paper_pdf", "paper_docx")]
 
 
-READERS = ["committee_member", "liaison", "opcc_officer", "hmicfrs_lead", "owner"]
-REFUSED = ["other_force", "other_hmicfrs_lead", "administrator", "national_analyst", "no_role"]
+READERS = ["committee_member", "liaison", "opcc_officer"]
+REFUSED = ["owner", "hmicfrs_lead", "other_force", "other_hmicfrs_lead", "administrator", "national_analyst", "no_role"]
 
 
 @pytest.mark.parametrize("persona", READERS)
@@ -342,7 +342,18 @@ def test_meeting_form_refuses_impossible_and_duplicate_dates(history: History, p
     assert history.committee.meetings.count() == 2
 
 
-@pytest.mark.parametrize("persona", ["committee_member", "opcc_officer", "hmicfrs_lead", "owner"])
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.PSD_HANDLER, Role.INVESTIGATOR, Role.OWNER, Role.SPOC])
+def test_other_roles_in_the_governing_body_do_not_read_its_papers(history: History, role: Role) -> None:
+    """Any role in the commissioner's office used to read the paper; the README's table says who may."""
+    person = User.objects.create_user(f"pcc-{role}", password="x")
+    Membership.objects.create(user=person, organisation=history.committee.organisation, role=role)
+    client = client_for(person)
+    for url in [*_paper_urls(history.meeting), reverse("recommendations:committee", args=[history.committee.pk])]:
+        assert client.get(url).status_code == 404, url
+    assert "Joint Audit Committee" not in client.get(reverse("recommendations:committee_list")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["committee_member", "opcc_officer"])
 def test_readers_cannot_add_meetings(history: History, personas: Personas, persona: str) -> None:
     client = client_for(getattr(personas, persona))
     url = reverse("recommendations:meeting_add", args=[history.committee.pk])
@@ -371,3 +382,18 @@ def test_forthcoming_inspection_only_for_own_force(personas: Personas, wmp: Orga
         assert client.get(reverse("recommendations:forthcoming_add")).status_code == 404
         assert client.post(reverse("recommendations:forthcoming_add"), data).status_code == 404
     assert not ForthcomingInspection.objects.exists()
+
+
+def test_an_immediate_item_is_urgent_in_the_paper_not_overdue(history: History, wmp: Organisation) -> None:
+    report = ReportFactory(title="Vetting super-complaint", published_on=dt.date(2022, 8, 1), forces=[wmp])
+    record = TrackingRecordFactory(item__report=report, item__reference="777", item__deadline_phrase="Immediately",
+                                   item__deadline_kind="immediately", item__due_on=None, organisation=wmp,
+                                   due_on=None, original_due_on=None)  # fmt: skip
+    paper = build_paper(history.meeting)
+    item = next(i for i in paper.recommendations_remaining if i.tracking_id == record.pk)
+    assert item.urgent and item not in paper.overdue
+    html = rendering.paper_pdf_html(paper)
+    assert "Urgent" in html and ">None<" not in html
+    text = "\n".join(cell.text for table in Document(io.BytesIO(rendering.paper_docx(paper))).tables
+                     for row in table.rows for cell in row.cells)  # fmt: skip
+    assert "Immediately (urgent)" in text and "None" not in text

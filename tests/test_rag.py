@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oversight.lib.rag import Rag, RagInputs, suggest_rag
+from oversight.lib.rag import STALE_AFTER_DAYS, Rag, RagInputs, suggest_rag
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -41,6 +41,9 @@ def inputs(**overrides: object) -> RagInputs:
         ({"last_progress_on": None}, Rag.AMBER),
         ({"due_on": None}, Rag.GREEN),
         ({"due_on": TODAY}, Rag.AMBER),
+        ({"due_on": None, "urgent": True}, Rag.AMBER),
+        ({"due_on": None, "urgent": True, "awaiting_signoff": True}, Rag.GREEN),
+        ({"due_on": None, "urgent": True, "last_progress_on": TODAY - dt.timedelta(days=200)}, Rag.RED),
     ],
 )
 def test_rule(overrides: dict[str, object], rag: Rag) -> None:
@@ -67,3 +70,13 @@ def test_blue_exactly_when_complete_and_red_whenever_overdue(
     assert (rag == Rag.BLUE) == complete
     if not complete and due is not None and due < TODAY:
         assert rag == Rag.RED
+
+
+@given(published_days_ago=st.integers(1, STALE_AFTER_DAYS), awaiting=st.booleans())
+def test_an_immediate_item_is_never_red_while_its_progress_is_fresh(published_days_ago: int, awaiting: bool) -> None:
+    """ "Immediately" has no due date: the day after publication it is urgent, not overdue."""
+    progress = TODAY - dt.timedelta(days=min(published_days_ago, 10))
+    suggestion = suggest_rag(inputs(due_on=None, urgent=True, awaiting_signoff=awaiting, last_progress_on=progress))
+    assert suggestion.rag != Rag.RED
+    if not awaiting:
+        assert suggestion.rag == Rag.AMBER and "immediately" in suggestion.reason

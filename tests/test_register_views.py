@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from oversight.lib.rag import Rag
 from oversight.organisations.models import Organisation
+from oversight.recommendations import services
 from oversight.recommendations.models import ItemKind, ReportKind, SignoffStage, TrackingRecord, TrackingStatus
 from oversight.recommendations.summary import register_summary
 from tests.conftest import client_for
@@ -232,3 +234,32 @@ def test_home_summary_is_empty_without_a_register(personas: Personas, records: d
     assert register_summary(personas.no_role) == {}
     assert register_summary(personas.administrator) == {}
     assert "Recommendation register" not in client_for(personas.no_role).get(reverse("home")).content.decode()
+
+
+def test_an_immediate_item_is_urgent_never_overdue_the_day_after_publication(
+    personas: Personas, wmp: Organisation
+) -> None:
+    """ "Immediately" has no due date: flagged urgent in the register, the item and the paper, not red."""
+    report = ReportFactory(title="Super-complaint", published_on=TODAY - dt.timedelta(days=1), forces=[wmp])
+    item = services.add_item(report, personas.liaison, kind=ItemKind.RECOMMENDATION, number="1",
+                             text="Review vetting.", deadline_phrase="Immediately")  # fmt: skip
+    record = TrackingRecord.objects.with_related().get(item=item, organisation=wmp)
+    assert (item.due_on, record.due_on, record.is_urgent, record.is_overdue()) == (None, None, True, False)
+    assert record.rag() != Rag.RED and "immediately" in record.rag_reason()
+    client = client_for(personas.liaison)
+    link = reverse("recommendations:tracking", args=[record.pk])
+    row = client.get(REGISTER).content.decode().split(f'href="{link}"', 1)[1].split("</tr>", 1)[0]
+    assert "Urgent" in row and "Immediately" in row and "Overdue" not in row and "app-rag--red" not in row
+    page = client.get(reverse("recommendations:tracking", args=[record.pk])).content.decode()
+    assert "Urgent" in page and "Immediately" in page and "None" not in page
+    assert TrackingRecord.objects.overdue().filter(pk=record.pk).count() == 0
+
+
+def test_no_none_or_lower_case_codes_on_the_register_and_its_exports(
+    personas: Personas, records: dict[str, TrackingRecord]
+) -> None:
+    client = client_for(personas.liaison)
+    page = client.get(REGISTER).content.decode()
+    for code in (">None<", ">peel<", ">with_hmicfrs<", ">with hmicfrs<", ">not_submitted<"):
+        assert code not in page
+    assert "None" not in client.get(CSV).content.decode("utf-8-sig")

@@ -7,9 +7,11 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from pypdf import PdfReader
 
 from oversight.organisations.models import Organisation
 from oversight.recommendations import rendering, services
@@ -68,7 +70,7 @@ def test_opcc_officer_sees_the_report_awaiting_and_starts_the_response(
     started = client.post(reverse("recommendations:response_start"), {"report": report.pk, "force": wmp.pk})
     response = GoverningBodyResponse.objects.get(report=report, force=wmp)
     assert started.status_code == 302 and started["Location"] == _url("response", response)
-    assert response.due_on == dt.date(2022, 8, 11) + dt.timedelta(days=RESPONSE_DAYS) == dt.date(2022, 10, 6)
+    assert response.due_on == dt.date(2022, 8, 11) + dt.timedelta(days=RESPONSE_DAYS - 1) == dt.date(2022, 10, 5)
     assert sorted(a.item.number for a in response.actions.all()) == ["10", "2"]
 
 
@@ -165,7 +167,8 @@ def test_readers_see_the_response_but_cannot_write(
 def test_publish_is_refused_while_anything_is_missing(response: GoverningBodyResponse, personas: Personas) -> None:
     client = client_for(personas.opcc_officer)
     client.post(_url("response", response), _body_data(response, **{f"steps_{response.actions.first().item_id}": ""}))
-    refused = client.post(_url("response_publish", response), {"published_url": ""})
+    response.refresh_from_db()
+    refused = client.post(_url("response_publish", response), {"published_url": "", "version": response.version})
     assert refused.status_code == 400
     message = refused.content.decode()
     assert "Before publishing, add" in message and "the chief constable&#x27;s comments" in message
@@ -176,9 +179,18 @@ def test_publish_is_refused_while_anything_is_missing(response: GoverningBodyRes
 def test_complete_response_publishes_and_exports(response: GoverningBodyResponse, personas: Personas) -> None:
     _complete(response, personas)
     client = client_for(personas.opcc_officer)
-    published = client.post(_url("response_publish", response), {"published_url": "https://example.org/response"})
+    response.refresh_from_db()
+    data = {"published_url": "https://example.org/response", "version": response.version}
+    asked = client.post(_url("response_publish", response), data)
+    assert asked.status_code == 200 and "Are you sure you want to publish" in asked.content.decode()
+    assert GoverningBodyResponse.objects.get(pk=response.pk).status == ResponseStatus.DRAFT
+    published = client.post(_url("response_publish", response), {**data, "confirmed": "True"})
     assert published.status_code == 302
     response.refresh_from_db()
+    transition = response.transitions.get()
+    assert (transition.by, transition.from_status, transition.to_status) == (
+        personas.opcc_officer, ResponseStatus.DRAFT, ResponseStatus.PUBLISHED,
+    )  # fmt: skip
     assert response.status == ResponseStatus.PUBLISHED and response.published_url == "https://example.org/response"
     page = client.get(_url("response", response)).content.decode()
     assert "<textarea" not in page and "Overdue" not in page
@@ -194,7 +206,7 @@ def test_complete_response_publishes_and_exports(response: GoverningBodyResponse
 def test_response_pdf_source_has_every_part(response: GoverningBodyResponse, personas: Personas) -> None:
     _complete(response, personas)
     html = rendering.response_pdf_html(GoverningBodyResponse.objects.get(pk=response.pk))
-    assert "Welcome." in html and "Accepted." in html and "Audit and report" in html and "6 October 2022" in html
+    assert "Welcome." in html and "Accepted." in html and "Audit and report" in html and "5 October 2022" in html
 
 
 # Access
@@ -222,3 +234,61 @@ def test_owner_sees_the_response_only_once_published(response: GoverningBodyResp
     _complete(response, personas)
     services.publish_response(GoverningBodyResponse.objects.get(pk=response.pk), personas.opcc_officer)
     assert all(client.get(url).status_code == 200 for url in _urls(response))
+
+
+# The statutory rules
+
+
+def test_the_56_days_begin_with_the_day_of_publication(wmp: Organisation, personas: Personas) -> None:
+    """s.55(5A): "the period of 56 days beginning with the day on which the report is published"."""
+    report = ReportFactory(title="PPDA super-complaint", published_on=dt.date(2022, 6, 30), forces=[wmp])
+    response = services.start_response(report, wmp, personas.opcc_officer)
+    assert response.due_on == dt.date(2022, 8, 24)
+
+
+def test_a_late_response_stays_marked_late_once_published(response: GoverningBodyResponse, personas: Personas) -> None:
+    _complete(response, personas)
+    published = services.publish_response(GoverningBodyResponse.objects.get(pk=response.pk), personas.opcc_officer)
+    late = (published.published_on - published.due_on).days  # type: ignore[operator]
+    assert late > 0 and published.days_late == late and not published.is_overdue()
+    client = client_for(personas.committee_member)
+    note = f"Published {late} days after it was due"
+    assert note in client.get(_url("response", response)).content.decode()
+    assert note in client.get(reverse("recommendations:response_list")).content.decode()
+    assert f"{late} days after it was due" in rendering.response_pdf_html(published)
+
+
+def test_a_response_published_on_its_due_date_is_not_late(report: Report, personas: Personas) -> None:
+    response = GoverningBodyResponse(report=report, due_on=dt.date(2022, 10, 5), published_on=dt.date(2022, 10, 5))
+    assert response.days_late == 0
+    response.published_on = dt.date(2022, 10, 6)
+    assert response.days_late == 1
+
+
+def test_a_response_not_started_by_its_due_date_shows_as_overdue(wmp: Organisation, personas: Personas) -> None:
+    ReportFactory(title="Long past", published_on=dt.date(2022, 6, 30), forces=[wmp])
+    ReportFactory(title="Just out", published_on=dt.date.today(), forces=[wmp])
+    html = client_for(personas.opcc_officer).get(reverse("recommendations:response_list")).content.decode()
+    rows = {title: html.split(title, 1)[1].split("</tr>", 1)[0] for title in ("Long past", "Just out")}
+    assert "Overdue" in rows["Long past"] and "Not started by its due date" in rows["Long past"]
+    assert "Overdue" not in rows["Just out"]
+
+
+def test_each_recommendation_takes_steps_or_a_reason_not_both(
+    response: GoverningBodyResponse, personas: Personas
+) -> None:
+    item_id = response.actions.first().item_id  # type: ignore[union-attr]
+    client = client_for(personas.opcc_officer)
+    both = client.post(_url("response", response), _body_data(response, **{f"reason_{item_id}": "No resources"}))
+    assert both.status_code == 400 and "not both" in both.content.decode()
+    with pytest.raises(ValidationError, match="not both"):
+        services.save_response(response, personas.opcc_officer, response.version, actions={item_id: ("a", "b")})
+    response.refresh_from_db()
+    assert all(action.steps == "" for action in response.actions.all())
+
+
+def test_published_pdfs_are_tagged_for_accessibility(response: GoverningBodyResponse, personas: Personas) -> None:
+    pdf = client_for(personas.opcc_officer).get(_url("response_pdf", response)).content
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], sorted(root)
+    assert root["/Lang"] == "en-GB"

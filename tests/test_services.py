@@ -292,10 +292,19 @@ def test_owner_must_belong_to_the_organisation(personas: Personas, tracking: Tra
     assert tracking.owner == personas.second_owner
 
 
-def test_due_date_cannot_be_before_publication(personas: Personas, tracking: TrackingRecord) -> None:
+def test_due_date_moves_only_through_the_extension_history(personas: Personas, tracking: TrackingRecord) -> None:
     published = tracking.item.report.published_on
+    with pytest.raises(ValueError, match="Cannot change due_on"):
+        services.update_tracking(tracking, personas.liaison, tracking.version, due_on=published)
     with pytest.raises(ValidationError, match="before the report"):
-        services.update_tracking(tracking, personas.liaison, tracking.version, due_on=published - dt.timedelta(days=1))
+        services.correct_due_date(tracking, personas.liaison, published - dt.timedelta(days=1), "Typo")
+    with pytest.raises(PermissionDenied):
+        services.correct_due_date(tracking, personas.owner, published, "Typo")
+    services.correct_due_date(tracking, personas.liaison, published + dt.timedelta(days=400), "Typo")
+    tracking.refresh_from_db()
+    assert tracking.due_on == published + dt.timedelta(days=400) and tracking.slips() == 0
+    assert TrackingRecord.objects.with_related().get(pk=tracking.pk).slips() == 0
+    assert not TrackingRecord.objects.extended().exists()
 
 
 def test_first_update_moves_an_open_item_into_progress(personas: Personas, tracking: TrackingRecord) -> None:

@@ -14,6 +14,7 @@ from oversight.recommendations.models import (
     Evidence,
     EvidenceKind,
     ExtensionDecision,
+    ExtensionKind,
     ExtensionRequest,
     HmicfrsStatus,
     ProgressUpdate,
@@ -63,6 +64,7 @@ def _urls(full: dict[str, object]) -> dict[str, str]:
         "review": reverse("recommendations:tracking_review", args=[pk]),
         "hmicfrs_status": reverse("recommendations:tracking_hmicfrs_status", args=[pk]),
         "edit": reverse("recommendations:tracking_edit", args=[pk]),
+        "due_date": reverse("recommendations:tracking_due_date", args=[pk]),
     }
 
 
@@ -94,8 +96,9 @@ def test_committee_member_reads_but_every_action_is_404(personas: Personas, full
 def _buttons(client: Client, url: str) -> set[str]:
     page = client.get(url).content.decode()
     labels = [
-        "Post update", "Add evidence", "Submit for sign-off", "Submit to HMICFRS", "Sign off", "Edit owner and dates",
-        "Override RAG", "Record review", "Record HMICFRS status", "Change status",
+        "Post update", "Add evidence", "Submit for sign-off", "Submit to HMICFRS", "Sign off",
+        "Edit owner and review date", "Correct due date", "Override RAG", "Record review", "Record HMICFRS status",
+        "Change status",
     ]  # fmt: skip
     return {label for label in labels if f">{label}</a>" in page}
 
@@ -106,8 +109,8 @@ def test_each_persona_sees_only_its_buttons(personas: Personas, full: dict[str, 
         "Post update", "Add evidence", "Submit for sign-off", "Change status",
     }  # fmt: skip
     assert _buttons(client_for(personas.liaison), detail) == {
-        "Post update", "Add evidence", "Submit for sign-off", "Change status", "Edit owner and dates",
-        "Override RAG", "Record review",
+        "Post update", "Add evidence", "Submit for sign-off", "Change status", "Edit owner and review date",
+        "Correct due date", "Override RAG", "Record review",
     }  # fmt: skip
     assert _buttons(client_for(personas.hmicfrs_lead), detail) == {"Record HMICFRS status"}
     assert _buttons(client_for(personas.committee_member), detail) == set()
@@ -269,8 +272,10 @@ def test_liaison_edits_owner_from_members_only(personas: Personas, tracking: Tra
     url = reverse("recommendations:tracking_edit", args=[tracking.pk])
     page = client.get(url).content.decode()
     assert "Sara Kaur" in page and "Alan Brook" not in page
+    due = tracking.due_on
     base = {"version": tracking.version, "portfolio": "Crime", "due_on_0": "1", "due_on_1": "6", "due_on_2": "2024",
             "next_review_on_0": "", "next_review_on_1": "", "next_review_on_2": ""}  # fmt: skip
+    assert 'name="due_on_0"' not in page
     outsider = client.post(url, {**base, "owner": personas.other_force.pk})
     assert outsider.status_code == 400
     tracking.refresh_from_db()
@@ -278,26 +283,33 @@ def test_liaison_edits_owner_from_members_only(personas: Personas, tracking: Tra
     moved = client.post(url, {**base, "owner": personas.second_owner.pk})
     assert moved.status_code == 302
     tracking.refresh_from_db()
-    assert (tracking.owner, tracking.portfolio, tracking.due_on) == (
-        personas.second_owner,
-        "Crime",
-        dt.date(2024, 6, 1),
-    )
+    # The due date is not on this form: a posted one is ignored, not saved.
+    assert (tracking.owner, tracking.portfolio, tracking.due_on) == (personas.second_owner, "Crime", due)
     assert tracking.next_review_on is None
 
 
-def test_edit_refuses_due_date_before_publication_and_impossible_dates(
-    personas: Personas, tracking: TrackingRecord
-) -> None:
+def test_due_date_is_corrected_only_as_a_recorded_correction(personas: Personas, tracking: TrackingRecord) -> None:
     client = client_for(personas.liaison)
-    url = reverse("recommendations:tracking_edit", args=[tracking.pk])
-    base = {"version": tracking.version, "owner": personas.owner.pk, "portfolio": "x"}
-    early = client.post(url, {**base, "due_on_0": "1", "due_on_1": "1", "due_on_2": "2020"})
+    url = reverse("recommendations:tracking_due_date", args=[tracking.pk])
+    original = tracking.due_on
+    base = {"version": tracking.version, "reason": "Misread from the report"}
+    early = client.post(url, {**base, "new_due_on_0": "1", "new_due_on_1": "1", "new_due_on_2": "2020"})
     assert early.status_code == 400 and "before the report was published" in early.content.decode()
-    impossible = client.post(url, {**base, "due_on_0": "30", "due_on_1": "2", "due_on_2": "2024"})
+    impossible = client.post(url, {**base, "new_due_on_0": "30", "new_due_on_1": "2", "new_due_on_2": "2024"})
     assert impossible.status_code == 400 and "Enter a real date" in impossible.content.decode()
+    no_reason = client.post(url, {**base, "reason": "", "new_due_on_0": "1", "new_due_on_1": "6",
+                                  "new_due_on_2": "2024"})  # fmt: skip
+    assert no_reason.status_code == 400
+    assert not ExtensionRequest.objects.exists()
+    done = client.post(url, {**base, "new_due_on_0": "1", "new_due_on_1": "6", "new_due_on_2": "2024"})
+    assert done.status_code == 302
     tracking.refresh_from_db()
-    assert tracking.portfolio == "Public protection"
+    correction = ExtensionRequest.objects.get()
+    assert (tracking.due_on, tracking.original_due_on, tracking.slips()) == (dt.date(2024, 6, 1), original, 0)
+    assert (correction.kind, correction.current_due_on, correction.decided_by) == (
+        ExtensionKind.CORRECTION, original, personas.liaison,
+    )  # fmt: skip
+    assert client_for(personas.owner).get(url).status_code == 404
 
 
 def test_extension_request_and_decision(personas: Personas, tracking: TrackingRecord) -> None:

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
 from oversight.cases.api import router as cases_router
+from oversight.concurrency import ConcurrentEditError
 from oversight.recommendations.api import router as recommendations_router
-from oversight.recommendations.services import ConcurrentEditError
 
 from .auth import TokenAuth
 

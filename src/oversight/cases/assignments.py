@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from oversight.audit.models import AlertKind, raise_alert
+from oversight.concurrency import require
 from oversight.lib.ranks import Rank, RankKind, rank_or_none
 from oversight.organisations.models import Organisation, OrganisationKind
 from oversight.workforce.connections import IndependenceResult, check_independence, independent_candidates
@@ -181,8 +182,7 @@ def preview(case: Case, by: User, assignment: Assignment) -> Check:
 
 
 def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied("Not available")
+    require(allowed, "Not available")
 
 
 def _enforce(check: Check, assignment: Assignment, independent_role: bool) -> str:

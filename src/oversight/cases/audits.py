@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from oversight.concurrency import bump_version, lock_for_change
 from oversight.lib.deadlines import add_months
 from oversight.organisations.models import Organisation, Role
 
@@ -40,16 +41,6 @@ from .models import (
     TeamMember,
 )
 from .rules import AUDIT_CHECKLIST, AUDIT_LOOKBACK_MONTHS
-
-
-class ConcurrentAuditEditError(ValidationError):
-    def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this audit after you opened it. Your changes have not been saved: "
-            "reload the page to see theirs, then make your change again.",
-            code="stale",
-        )
-
 
 # Population and starting an audit
 
@@ -109,17 +100,14 @@ def _other_lead(force: Organisation, not_this: User, case_ids: set[int]) -> User
 def _locked_audit(audit: CaseAudit, by: User, expected_version: int) -> CaseAudit:
     if not access.can_edit_audit(by, audit):
         raise PermissionDenied("You cannot change this audit.")
-    locked = CaseAudit.objects.select_for_update().get(pk=audit.pk)
-    if locked.version != expected_version:
-        raise ConcurrentAuditEditError()
+    locked = lock_for_change(CaseAudit, audit.pk, expected_version, noun="audit")
     if locked.status != AuditStatus.DRAFT:
         raise ValidationError("The audit is final and can no longer be changed.")
     return locked
 
 
 def _bump(audit: CaseAudit, *fields: str) -> None:
-    audit.version += 1
-    audit.save(update_fields=[*fields, "version"])
+    bump_version(audit, *fields)
 
 
 # Suggested scores, derived from what the case record shows

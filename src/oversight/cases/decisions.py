@@ -13,10 +13,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.concurrency import require
 from oversight.lib.deadlines import add_months
 from oversight.lib.ranks import rank_or_none
 
@@ -83,8 +84,7 @@ def is_a_sentence(text: str) -> bool:
 
 
 def _guard(case: Case, by: User) -> None:
-    if not access.can_record_decision(by, case):
-        raise PermissionDenied("You cannot record decisions on this case.")
+    require(access.can_record_decision(by, case), "You cannot record decisions on this case.")
 
 
 def _subject_of(case: Case, subject: Subject) -> Subject:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.audit.models import Alert, AlertKind, raise_alert, record_refusal
+from oversight.concurrency import require
 from oversight.lib.deadlines import add_months
 
 from . import access
@@ -32,8 +33,7 @@ def _no_such_case() -> ValidationError:
 
 
 def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied("Not available")
+    require(allowed, "Not available")
 
 
 @dataclass(frozen=True)

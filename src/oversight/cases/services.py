@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from oversight.audit.models import AlertKind, log_read, raise_alert, record_refusal
+from oversight.concurrency import bump_version, lock_for_change
 from oversight.organisations.access import has_role
 from oversight.organisations.models import Organisation, Role
 from oversight.workforce.connections import connected_to_any, excluded_people
@@ -35,28 +36,13 @@ from .models import (
 )
 
 
-class ConcurrentEditError(ValidationError):
-    """Someone else saved the case after this person opened it."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this case after you opened it. Your changes have not been saved: "
-            "reload the page to see theirs, then make your change again.",
-            code="stale",
-        )
-
-
 def locked_case(case: Case, expected_version: int | None) -> Case:
     """The case locked for update; refuses a change made on a stale copy. Call inside atomic()."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
-    return locked
+    return lock_for_change(Case, case.pk, expected_version, noun="case")
 
 
 def bump(case: Case, *fields: str) -> None:
-    case.version += 1
-    case.save(update_fields=[*fields, "version"])
+    bump_version(case, *fields)
 
 
 @dataclass

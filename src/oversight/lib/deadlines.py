@@ -1,8 +1,9 @@
 """Deadline phrases as inspectorates write them ("Within six months", "By March 2023") -> due dates.
 
 Rules: "within N units" counts from the publication date; "by <month> <year>" means the last day
-of that month; "by <day> <month> <year>" means that day; "immediately" is due on publication;
-no phrase means no deadline. An unrecognised phrase is an error, never a guess.
+of that month; "by <day> <month> <year>" means that day; "immediately" has no due date (it is
+urgent from publication, never "overdue from the day after"); no phrase means no deadline. An
+unrecognised phrase is an error, never a guess.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def due_date_from_phrase(phrase: str | None, published: dt.date) -> Deadline:
     if not text or text in {"none", "no deadline", "n/a"}:
         return Deadline(DeadlineKind.NONE, None)
     if text.startswith("immediately"):
-        return Deadline(DeadlineKind.IMMEDIATELY, published)
+        return Deadline(DeadlineKind.IMMEDIATELY, None)
     if match := _WITHIN.match(text):
         return Deadline(DeadlineKind.WITHIN, _within(_count(match["count"]), match["unit"], published))
     if match := _BY_DAY.match(text):
@@ -99,6 +100,18 @@ def due_date_from_phrase(phrase: str | None, published: dt.date) -> Deadline:
         year, month = int(match["year"]), _month(match["month"])
         return Deadline(DeadlineKind.BY, dt.date(year, month, calendar.monthrange(year, month)[1]))
     raise DeadlinePhraseError(f"Cannot work out a due date from '{phrase}'")
+
+
+def last_day_of_period(first_day: dt.date, days: int) -> dt.date:
+    """The last day of "a period of `days` days beginning with" `first_day`: that day is day 1.
+
+    Statutes word periods this way (s.55(5A) Police Act 1996: "before the end of the period of 56
+    days beginning with the day on which the report is published"), so a report published on
+    30 June 2022 is answered by 24 August 2022.
+    """
+    if days < 1:
+        raise ValueError("A period has at least one day")
+    return first_day + dt.timedelta(days=days - 1)
 
 
 def find_deadline_phrase(text: str) -> str:

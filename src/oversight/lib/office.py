@@ -35,10 +35,16 @@ def long_date(day: dt.date | None) -> str:
     return day.strftime(DATE_FORMAT) if day else ""
 
 
+# Tagged, accessible PDF (PDF/UA-1): commissioners publish these on their websites, where the
+# Public Sector Bodies Accessibility Regulations 2018 apply. WeasyPrint writes the structure tree.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(html: str, css: str) -> bytes:
     from weasyprint import CSS, HTML  # imported late: it loads system libraries
 
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=BASE_PDF_CSS + css)])
+    stylesheets = [CSS(string=BASE_PDF_CSS + css)]
+    return HTML(string=html).write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
 
 
 def new_document(title: str, stamp: dt.date, font_size: float = 11) -> DocxDocument:

@@ -6,9 +6,11 @@ The rule, in order (the first that applies wins):
   3. Red    - no progress update for twice the review interval (six months).
   4. Amber  - the due date is within the warning window (30 days) and the item is not yet
               with the inspectorate or awaiting sign-off.
-  5. Amber  - the quarterly review is overdue, or there has been no progress update within
+  5. Amber  - the item asks for action "immediately" and is not yet awaiting sign-off: it is
+              urgent, but has no due date, so it is never red for being late.
+  6. Amber  - the quarterly review is overdue, or there has been no progress update within
               the review interval (three months).
-  6. Green  - otherwise: on track.
+  7. Green  - otherwise: on track.
 A person may override the suggestion, with a reason; the override is kept beside it.
 """
 
@@ -39,6 +41,7 @@ class RagInputs:
     due_on: dt.date | None
     last_progress_on: dt.date | None
     next_review_on: dt.date | None
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def suggest_rag(inputs: RagInputs) -> RagSuggestion:
         return RagSuggestion(Rag.RED, f"No progress update for {quiet_days} days")
     if inputs.due_on and (inputs.due_on - inputs.today).days <= DUE_SOON_DAYS and not inputs.awaiting_signoff:
         return RagSuggestion(Rag.AMBER, f"Due within {DUE_SOON_DAYS} days and not yet submitted for sign-off")
+    if inputs.urgent and not inputs.awaiting_signoff:
+        return RagSuggestion(Rag.AMBER, "Asked for immediately and not yet submitted for sign-off")
     if inputs.next_review_on and inputs.next_review_on < inputs.today:
         return RagSuggestion(Rag.AMBER, "Quarterly review overdue")
     if quiet_days is None or quiet_days > REVIEW_INTERVAL_DAYS:

@@ -110,7 +110,12 @@ def is_hmicfrs_lead_for(user: AnyUser, tracking: TrackingRecord) -> bool:
 
 
 def can_edit_tracking(user: AnyUser, tracking: TrackingRecord) -> bool:
-    """Owner, portfolio, due date and review date: the liaison officer keeps the register."""
+    """Owner, portfolio and review date: the liaison officer keeps the register."""
+    return is_liaison_for(user, tracking)
+
+
+def can_correct_due_date(user: AnyUser, tracking: TrackingRecord) -> bool:
+    """A wrongly entered due date is corrected by the liaison officer, in the extension history."""
     return is_liaison_for(user, tracking)
 
 
@@ -150,6 +155,7 @@ class TrackingPermissions:
     contribute: bool
     change_status: bool
     edit: bool
+    correct_due_date: bool
     override_rag: bool
     record_review: bool
     record_hmicfrs_status: bool
@@ -165,6 +171,7 @@ def tracking_permissions(user: AnyUser, tracking: TrackingRecord) -> TrackingPer
         contribute=can_contribute(user, tracking),
         change_status=can_change_work_status(user, tracking),
         edit=can_edit_tracking(user, tracking),
+        correct_due_date=can_correct_due_date(user, tracking),
         override_rag=can_override_rag(user, tracking),
         record_review=can_record_review(user, tracking),
         record_hmicfrs_status=can_record_hmicfrs_status(user, tracking),
@@ -217,13 +224,20 @@ def can_start_response(user: AnyUser, force: Organisation) -> bool:
 # Committee papers
 
 
+# Who reads a committee's papers (README, access in the register): its members, the liaison
+# officers who write the paper, and the officers of the governing body whose committee it is.
+# Any other role in the same body (an administrator, a PSD handler, an investigator) reads nothing.
+PAPER_ROLES_IN_BODY = (Role.COMMITTEE_MEMBER, Role.LIAISON_OFFICER, Role.OPCC_OFFICER)
+PAPER_ROLES_IN_FORCE = (Role.COMMITTEE_MEMBER, Role.LIAISON_OFFICER)
+
+
 def visible_committees(user: AnyUser) -> QuerySet[Committee]:
+    """Committees whose papers the person reads; everyone else gets 404 for them."""
     if not user.is_authenticated:
         return Committee.objects.none()
-    own = {m.organisation_id for m in memberships_of(user)}
-    return Committee.objects.filter(
-        Q(organisation_id__in=own) | Q(forces__in=register_organisation_ids(user))
-    ).distinct()
+    bodies = organisation_ids_with_role(user, *PAPER_ROLES_IN_BODY)
+    forces = organisation_ids_with_role(user, *PAPER_ROLES_IN_FORCE)
+    return Committee.objects.filter(Q(organisation_id__in=bodies) | Q(forces__in=forces)).distinct()
 
 
 def can_manage_committee(user: AnyUser, committee: Committee) -> bool:

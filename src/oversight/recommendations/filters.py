@@ -43,12 +43,13 @@ class Row:
     rag_reason: str
     overdue: bool
     review_overdue: bool
+    urgent: bool
 
     @classmethod
     def of(cls, record: TrackingRecord, today: dt.date) -> Row:
         return cls(
             record, record.rag(today), record.rag_reason(today), record.is_overdue(today),
-            record.is_review_overdue(today),
+            record.is_review_overdue(today), record.is_urgent,
         )  # fmt: skip
 
 

@@ -86,6 +86,15 @@ class ExtensionRequestForm(VersionedForm):
     reason = reason_field("Why is an extension needed?")
 
 
+class DueDateCorrectionForm(VersionedForm):
+    new_due_on = GovukDateField(label="Correct due date")
+    reason = reason_field(
+        "Why the due date is wrong",
+        hint="For example, the deadline was misread from the report. The correction is kept in the "
+        "extension history and is not counted as a slip.",
+    )
+
+
 class ExtensionDecisionForm(VersionedForm):
     decision = forms.ChoiceField(
         label="Decision", widget=forms.RadioSelect, choices=[("approve", "Approve"), ("refuse", "Refuse")]
@@ -123,7 +132,6 @@ class OwnerChoiceField(forms.ModelChoiceField):
 class TrackingEditForm(VersionedForm):
     owner = OwnerChoiceField(label="Owner", queryset=User.objects.none(), required=False, empty_label="No owner")
     portfolio = forms.CharField(label="Portfolio", max_length=200, required=False)
-    due_on = GovukDateField(label="Due date", required=False)
     next_review_on = GovukDateField(label="Next review date", required=False)
 
     def __init__(self, *args: Any, tracking: TrackingRecord, **kwargs: Any) -> None:

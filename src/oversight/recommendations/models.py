@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from oversight.lib.deadlines import DeadlineKind, DeadlinePhraseError, due_date_from_phrase
+from oversight.lib.deadlines import DeadlineKind, DeadlinePhraseError, due_date_from_phrase, last_day_of_period
 from oversight.lib.rag import Rag, RagInputs, RagSuggestion, suggest_rag
 from oversight.organisations.models import Organisation
 
@@ -156,6 +156,11 @@ class Item(models.Model):
         return f"{label} {self.number}".strip() + f" ({self.report.title})"
 
     @property
+    def is_urgent(self) -> bool:
+        """Asked for "immediately": urgent from publication, with no due date to be late against."""
+        return self.deadline_kind == DeadlineKind.IMMEDIATELY
+
+    @property
     def addressee_labels(self) -> list[str]:
         return [Addressee(value).label for value in self.addressees if value in Addressee.values]
 
@@ -188,7 +193,9 @@ class TrackingRecordQuerySet(models.QuerySet["TrackingRecord"]):
         return self.open().filter(next_review_on__lt=today or dt.date.today())
 
     def extended(self) -> TrackingRecordQuerySet:
-        return self.filter(extensions__decision=ExtensionDecision.APPROVED).distinct()
+        return self.filter(
+            extensions__decision=ExtensionDecision.APPROVED, extensions__kind=ExtensionKind.EXTENSION
+        ).distinct()
 
     def for_organisation(self, organisation: Organisation) -> TrackingRecordQuerySet:
         return self.filter(organisation=organisation)
@@ -196,7 +203,7 @@ class TrackingRecordQuerySet(models.QuerySet["TrackingRecord"]):
     def with_related(self) -> TrackingRecordQuerySet:
         return self.select_related("item", "item__report", "organisation", "owner").annotate(
             last_progress_at=models.Max("updates__written_at"),
-            slip_count=models.Count("extensions", filter=Q(extensions__decision="approved"), distinct=True),
+            slip_count=models.Count("extensions", filter=SLIP, distinct=True),
         )
 
 
@@ -240,6 +247,10 @@ class TrackingRecord(models.Model):
     def is_complete(self) -> bool:
         return self.status == TrackingStatus.CLOSED
 
+    @property
+    def is_urgent(self) -> bool:
+        return not self.is_complete and self.item.is_urgent
+
     def last_progress_on(self) -> dt.date | None:
         stamp = getattr(self, "last_progress_at", None)
         if stamp is None and not hasattr(self, "last_progress_at"):
@@ -256,6 +267,7 @@ class TrackingRecord(models.Model):
                 due_on=self.due_on,
                 last_progress_on=self.last_progress_on(),
                 next_review_on=self.next_review_on,
+                urgent=self.is_urgent,
             )
         )
 
@@ -275,7 +287,7 @@ class TrackingRecord(models.Model):
 
     def slips(self) -> int:
         count = getattr(self, "slip_count", None)
-        return count if count is not None else self.extensions.filter(decision=ExtensionDecision.APPROVED).count()
+        return count if count is not None else sum(1 for extension in self.extensions.all() if extension.is_slip)
 
     def status_on(self, day: dt.date) -> tuple[str, str]:
         """(status, sign-off stage) as they stood at the end of `day`, from the transition history."""
@@ -298,21 +310,27 @@ class TransitionAction(models.TextChoices):
     REOPEN = "reopen", "Reopened"
 
 
-class Transition(models.Model):
+class TransitionRow(models.Model):
+    """Who changed a register record's state, when and why; each subclass adds from and to."""
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+class Transition(TransitionRow):
     """A change of status or sign-off stage: who, when, from, to and why. Never edited."""
 
     tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=30, choices=TransitionAction.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=20, choices=TrackingStatus.choices)
     to_status = models.CharField(max_length=20, choices=TrackingStatus.choices)
     from_signoff = models.CharField(max_length=20, choices=SignoffStage.choices)
     to_signoff = models.CharField(max_length=20, choices=SignoffStage.choices)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
@@ -382,6 +400,10 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_file(self) -> bool:
+        return self.kind == EvidenceKind.FILE
+
     def latest_version(self) -> EvidenceVersion | None:
         return self.versions.order_by("-number").first()
 
@@ -416,8 +438,20 @@ class ExtensionDecision(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
+class ExtensionKind(models.TextChoices):
+    """A due date moves only through this history: an extension, or a correction of a wrong date."""
+
+    EXTENSION = "extension", "Extension"
+    CORRECTION = "correction", "Correction of the due date"
+
+
+# An approved extension is a slip; a correction is not (the date was wrong, not late).
+SLIP = Q(extensions__decision=ExtensionDecision.APPROVED, extensions__kind=ExtensionKind.EXTENSION)
+
+
 class ExtensionRequest(models.Model):
     tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="extensions")
+    kind = models.CharField(max_length=12, choices=ExtensionKind.choices, default=ExtensionKind.EXTENSION)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     current_due_on = models.DateField(null=True, blank=True, help_text="The due date when the request was made")
@@ -434,7 +468,27 @@ class ExtensionRequest(models.Model):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Extension to {self.requested_due_on} ({self.get_decision_display()})"
+        return f"{self.get_kind_display()} to {self.requested_due_on:%-d %B %Y} ({self.get_decision_display()})"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.kind == ExtensionKind.CORRECTION
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == ExtensionDecision.PENDING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.decision == ExtensionDecision.REFUSED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == ExtensionDecision.APPROVED
+
+    @property
+    def is_slip(self) -> bool:
+        return self.is_approved and self.kind == ExtensionKind.EXTENSION
 
 
 class QuarterlyReview(ImmutableModel):
@@ -486,10 +540,32 @@ class GoverningBodyResponse(models.Model):
 
     @staticmethod
     def due_date_for(report: Report) -> dt.date:
-        return report.published_on + dt.timedelta(days=RESPONSE_DAYS)
+        return last_day_of_period(report.published_on, RESPONSE_DAYS)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ResponseStatus.PUBLISHED
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.status == ResponseStatus.DRAFT and self.due_on < (today or dt.date.today())
+
+    @property
+    def days_late(self) -> int:
+        """How many days after its due date the response was published; 0 when on time or not published."""
+        if self.published_on is None:
+            return 0
+        return max((self.published_on - self.due_on).days, 0)
+
+
+class ResponseTransition(TransitionRow):
+    """A change of a response's status (publishing it): who, when, from, to and why. Never edited."""
+
+    response = models.ForeignKey("GoverningBodyResponse", on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=ResponseStatus.choices)
+    to_status = models.CharField(max_length=10, choices=ResponseStatus.choices)
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} to {self.get_to_status_display()} by {self.by}"
 
 
 class ResponseAction(models.Model):
@@ -509,7 +585,12 @@ class ResponseAction(models.Model):
 
     @property
     def is_answered(self) -> bool:
-        return bool(self.steps.strip() or self.no_action_reason.strip())
+        """Steps or a reason, exactly one of them (s.55(5)(b): what will be done, or why nothing)."""
+        return bool(self.steps.strip()) != bool(self.no_action_reason.strip())
+
+    @property
+    def has_both(self) -> bool:
+        return bool(self.steps.strip()) and bool(self.no_action_reason.strip())
 
 
 class Committee(models.Model):

@@ -1,4 +1,6 @@
-"""Forms for committees, their meetings, forthcoming inspections and the 56-day response."""
+"""Forms for committees, their meetings, forthcoming inspections and the 56-day response.
+
+They parse and check input; the services in `services.py` write the rows."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from typing import Any
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from oversight.forms import GovukFormMixin
@@ -15,7 +16,7 @@ from oversight.organisations.models import Organisation
 
 from . import access
 from .forms import GovukDateField, VersionedForm
-from .models import Committee, CommitteeMeeting, ForthcomingInspection, GoverningBodyResponse, ResponseAction
+from .models import Committee, GoverningBodyResponse, ResponseAction
 
 
 class MeetingForm(GovukFormMixin, forms.Form):
@@ -34,16 +35,6 @@ class MeetingForm(GovukFormMixin, forms.Form):
         if held_on and self.committee.meetings.filter(held_on=held_on).exists():
             raise forms.ValidationError("The committee already has a meeting on that date.")
         return held_on
-
-    def save(self, by: User) -> CommitteeMeeting:
-        """Record the meeting; only someone who manages the committee may."""
-        if not access.can_manage_committee(by, self.committee):
-            raise PermissionDenied("You cannot add meetings to this committee.")
-        return CommitteeMeeting.objects.create(
-            committee=self.committee,
-            held_on=self.cleaned_data["held_on"],
-            agenda_item=self.cleaned_data["agenda_item"].strip(),
-        )
 
 
 class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
@@ -65,17 +56,6 @@ class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
         if notified_on and notified_on > timezone.localdate():
             raise forms.ValidationError("The date the force was notified cannot be in the future.")
         return notified_on
-
-    def save(self) -> ForthcomingInspection:
-        force: Organisation = self.cleaned_data["force"]
-        if not access.can_record_forthcoming_inspection(self.user, force):
-            raise PermissionDenied("You cannot record inspections for this force.")
-        return ForthcomingInspection.objects.create(
-            force=force,
-            title=self.cleaned_data["title"].strip(),
-            expected=self.cleaned_data["expected"].strip(),
-            notified_on=self.cleaned_data["notified_on"],
-        )
 
 
 def _text_area(label: str, hint: str = "") -> forms.CharField:
@@ -119,6 +99,14 @@ class ResponseForm(VersionedForm):
     def writes_anything(self) -> bool:
         return self.writes_cc or self.writes_body
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for action in self.actions if self.writes_body else []:
+            steps, reason = f"steps_{action.item_id}", f"reason_{action.item_id}"
+            if data.get(steps, "").strip() and data.get(reason, "").strip():
+                self.add_error(reason, "Give either the steps to be taken or why no steps will be taken, not both")
+        return data
+
     def changes(self) -> dict[str, Any]:
         """Keyword arguments for services.save_response: only the parts this person may write."""
         data = self.cleaned_data
@@ -150,7 +138,10 @@ class StartResponseForm(GovukFormMixin, forms.Form):
     force = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PublishResponseForm(GovukFormMixin, forms.Form):
+class PublishResponseForm(VersionedForm):
+    """Publishing cannot be undone: the first post shows a confirmation page, which posts `confirmed`."""
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     published_url = forms.URLField(
         label="Where the response is published (optional)",
         required=False,
@@ -162,4 +153,4 @@ class PublishResponseForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field.text("published_url"))
+        self.helper.layout = Layout(Field("version"), Field.text("published_url"))

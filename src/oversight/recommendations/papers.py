@@ -77,6 +77,7 @@ class PaperItem:
     status: str
     status_label: str
     signed_off_on: dt.date | None = None
+    urgent: bool = False
 
     @property
     def label(self) -> str:
@@ -92,6 +93,7 @@ class ReportRecommendation:
     deadline_phrase: str
     due_on: dt.date | None
     text: str
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def _paper_item(record: TrackingRecord, status: str, day: dt.date, signed_off_on
         status=status,
         status_label=TrackingStatus(status).label if status in TrackingStatus.values else status,
         signed_off_on=signed_off_on,
+        urgent=item.is_urgent,
     )
 
 
@@ -278,7 +281,9 @@ def _published(report: Report) -> PublishedReport:
         url=report.url,
         summary=report.summary,
         recommendations=tuple(
-            ReportRecommendation(item.number, item.reference, item.deadline_phrase, item.due_on, item.text)
+            ReportRecommendation(
+                item.number, item.reference, item.deadline_phrase, item.due_on, item.text, item.is_urgent
+            )
             for item in items
         ),
     )

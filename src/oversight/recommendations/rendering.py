@@ -6,6 +6,7 @@ Each output is built from the same content object the HTML page shows, so the th
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from collections.abc import Sequence
 
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 from oversight.lib.office import add_table, docx_bytes, html_to_pdf, long_date, new_document
 
 from .models import GoverningBodyResponse, ResponseAction
-from .papers import Paper, PaperItem, natural_key
+from .papers import Paper, PaperItem, ReportRecommendation, natural_key
 
 # A4 with the page number in the footer; the header repeats the agenda item as committee papers do.
 PDF_CSS = """
@@ -33,6 +34,17 @@ body { font-size: 11pt; }
 .chart { width: 14cm; }
 .status { font-weight: bold; }
 """
+
+
+def due_text(due_on: dt.date | None, urgent: bool = False) -> str:
+    """A due date in words for papers and exports: "Immediately (urgent)", a date, or "No deadline"."""
+    if urgent and due_on is None:
+        return "Immediately (urgent)"
+    return long_date(due_on) if due_on else "No deadline"
+
+
+def _due_words(rec: ReportRecommendation) -> str:
+    return "urgent, no due date" if rec.urgent else f"due {due_text(rec.due_on)}"
 
 
 def recommendation_heading(number: str, reference: str) -> str:
@@ -105,7 +117,7 @@ def _itemsadd_table(document: DocxDocument, items: Sequence[PaperItem], *, signe
         rows = [[i.label, i.report_title, i.organisation, long_date(i.signed_off_on)] for i in items]
     else:
         headers = ["Item", "Report", "Force", "Status", "Due"]
-        rows = [[i.label, i.report_title, i.organisation, i.status_label, long_date(i.due_on)] for i in items]
+        rows = [[i.label, i.report_title, i.organisation, i.status_label, due_text(i.due_on, i.urgent)] for i in items]
     add_table(document, headers, rows)
 
 
@@ -160,7 +172,7 @@ def _paper_reports(document: DocxDocument, paper: Paper) -> None:
         for rec in report.recommendations:
             document.add_heading(recommendation_heading(rec.number, rec.reference), 3)
             if rec.deadline_phrase:
-                document.add_paragraph(f"Deadline: {rec.deadline_phrase} (due {long_date(rec.due_on)})")
+                document.add_paragraph(f"Deadline: {rec.deadline_phrase} ({_due_words(rec)})")
             document.add_paragraph(rec.text)
 
 
@@ -171,7 +183,7 @@ def _paper_slippage(document: DocxDocument, paper: Paper) -> None:
     document.add_heading("Extended", level=2)
     if paper.extended:
         rows = [
-            [i.label, i.organisation, long_date(i.original_due_on), long_date(i.due_on), str(i.slips)]
+            [i.label, i.organisation, due_text(i.original_due_on), due_text(i.due_on), str(i.slips)]
             for i in paper.extended
         ]
         add_table(document, ["Item", "Force", "Original due date", "Current due date", "Slips"], rows)
@@ -212,6 +224,14 @@ def _response_action(document: DocxDocument, action: ResponseAction) -> None:
         document.add_paragraph(action.no_action_reason)
 
 
+def _published_note(response: GoverningBodyResponse) -> str:
+    if response.published_on is None:
+        return ""
+    late = response.days_late
+    lateness = f", {late} day{'s' if late != 1 else ''} after it was due" if late else ""
+    return f" Published on {long_date(response.published_on)}{lateness}."
+
+
 def response_docx(response: GoverningBodyResponse) -> bytes:
     report = response.report
     document = new_document(f"Response to {report.title}", response.published_on or response.due_on)
@@ -220,7 +240,7 @@ def response_docx(response: GoverningBodyResponse) -> bytes:
         document.add_paragraph().add_run("Draft: not published").bold = True
     document.add_paragraph(
         f"Report published on {long_date(report.published_on)}. Section 55 of the Police Act 1996 requires "
-        f"this response by {long_date(response.due_on)}."
+        f"this response by {long_date(response.due_on)}.{_published_note(response)}"
     )
     document.add_heading("Comments of the governing body", level=1)
     document.add_paragraph(response.body_comments or "Not yet written.")

@@ -1,7 +1,8 @@
 """Legal and policy numbers for the register, in one place with their sources."""
 
-# s.55 Police Act 1996: the governing body publishes its response to an HMICFRS report on its
-# force within 56 days of the report's publication.
+# s.55(5A) Police Act 1996: the governing body publishes its response to an HMICFRS report on its
+# force "before the end of the period of 56 days beginning with the day on which the report is
+# published": publication day is day 1 (lib.deadlines.last_day_of_period).
 RESPONSE_DAYS = 56
 
 # Forces review each item every three months (brief, section 4).

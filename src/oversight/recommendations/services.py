@@ -12,12 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from oversight.concurrency import ConcurrentEditError, bump_version, lock_for_change, require
 from oversight.lib.deadlines import add_months
 from oversight.organisations.access import AnyUser
 from oversight.organisations.models import Organisation, OrganisationKind
@@ -25,11 +26,15 @@ from oversight.organisations.models import Organisation, OrganisationKind
 from . import access
 from .models import (
     Addressee,
+    Committee,
+    CommitteeMeeting,
     Evidence,
     EvidenceKind,
     EvidenceVersion,
     ExtensionDecision,
+    ExtensionKind,
     ExtensionRequest,
+    ForthcomingInspection,
     GoverningBodyResponse,
     HmicfrsStatus,
     HmicfrsStatusEntry,
@@ -39,6 +44,7 @@ from .models import (
     Report,
     ResponseAction,
     ResponseStatus,
+    ResponseTransition,
     SignoffStage,
     TrackingRecord,
     TrackingStatus,
@@ -47,16 +53,7 @@ from .models import (
 )
 from .rules import EVIDENCE_CONTENT_TYPES, REVIEW_INTERVAL_MONTHS
 
-
-class ConcurrentEditError(ValidationError):
-    """Someone else saved the record after this person opened it."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this record after you opened it. Your changes have not been saved: "
-            "reload the page to see theirs, then make your change again.",
-            code="stale",
-        )
+__all__ = ["ConcurrentEditError", "TransitionNotAllowed"]
 
 
 class TransitionNotAllowed(ValidationError):
@@ -64,21 +61,7 @@ class TransitionNotAllowed(ValidationError):
 
 
 def _locked(tracking: TrackingRecord, expected_version: int | None) -> TrackingRecord:
-    """The record locked for update; refuses a change made on a stale copy."""
-    locked = TrackingRecord.objects.select_for_update().get(pk=tracking.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
-    return locked
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied("You cannot make this change.")
-
-
-def _bump(tracking: TrackingRecord, *fields: str) -> None:
-    tracking.version += 1
-    tracking.save(update_fields=[*fields, "version", "updated_at"])
+    return lock_for_change(TrackingRecord, tracking.pk, expected_version)
 
 
 # Sign-off: the transitions, their starting stages, who may make them and where they lead.
@@ -135,7 +118,7 @@ def _transition(tracking: TrackingRecord, by: User, action: str, reason: str, ve
     rule = RULES[action]
     with transaction.atomic():
         locked = _locked(tracking, version)
-        _require(rule.allowed(by, locked))
+        require(rule.allowed(by, locked))
         if locked.signoff not in rule.from_stages:
             raise TransitionNotAllowed(
                 f"This item is '{locked.get_signoff_display()}', so it cannot be "
@@ -164,7 +147,7 @@ def _record(tracking: TrackingRecord, by: User, action: str, status: str, stage:
     )
     tracking.status, tracking.signoff = status, stage
     tracking.closed_on = timezone.localdate() if status == TrackingStatus.CLOSED else None
-    _bump(tracking, "status", "signoff", "closed_on")
+    bump_version(tracking, "status", "signoff", "closed_on")
 
 
 def _mirror_hmicfrs(tracking: TrackingRecord, by: User, status: str, comment: str) -> None:
@@ -220,7 +203,7 @@ def set_work_status(
     """Move between open, in progress and evidence gathering while the owner works."""
     with transaction.atomic():
         locked = _locked(tracking, version)
-        _require(access.can_contribute(by, locked))
+        require(access.can_contribute(by, locked))
         if status not in WORK_STATUSES or locked.signoff not in WORKING:
             raise TransitionNotAllowed(
                 "The status can only be changed between open, in progress and evidence gathering "
@@ -235,11 +218,11 @@ def set_work_status(
 
 
 def post_update(tracking: TrackingRecord, by: User, text: str, version: int | None = None) -> ProgressUpdate:
-    _require(access.can_contribute(by, tracking))
     if not text.strip():
         raise ValidationError({"text": "Enter the progress update."})
     with transaction.atomic():
         locked = _locked(tracking, version)
+        require(access.can_contribute(by, locked))
         update = ProgressUpdate.objects.create(tracking=locked, author=by, text=text.strip())
         if locked.status == TrackingStatus.OPEN:
             set_work_status(locked, by, TrackingStatus.IN_PROGRESS, "First progress update")
@@ -296,13 +279,14 @@ def add_evidence(
     upload: UploadedFile | None = None,
 ) -> Evidence:
     """Evidence as a link or a file (exactly one). Nothing is written if the file is refused."""
-    _require(access.can_contribute(by, tracking))
     if bool(url) == bool(upload):
         raise ValidationError("Give either a link or a file as the evidence.")
     content_type = check_evidence_file(upload) if upload else ""
     with transaction.atomic():
+        locked = _locked(tracking, None)
+        require(access.can_contribute(by, locked))
         evidence = Evidence.objects.create(
-            tracking=tracking,
+            tracking=locked,
             kind=EvidenceKind.FILE if upload else EvidenceKind.LINK,
             title=title.strip(),
             description=description.strip(),
@@ -316,11 +300,11 @@ def add_evidence(
 
 
 def add_evidence_version(evidence: Evidence, by: User, upload: UploadedFile) -> EvidenceVersion:
-    _require(access.can_contribute(by, evidence.tracking))
     if evidence.kind != EvidenceKind.FILE:
         raise ValidationError("A link has no file versions: add the new link as new evidence.")
     content_type = check_evidence_file(upload)
     with transaction.atomic():
+        require(access.can_contribute(by, _locked(evidence.tracking, None)))
         Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
         return _store_version(evidence, by, upload, content_type)
 
@@ -351,13 +335,13 @@ def record_review(
         raise ValidationError({"reviewed_on": "The review date cannot be in the future."})
     with transaction.atomic():
         locked = _locked(tracking, version)
-        _require(access.can_record_review(by, locked))
+        require(access.can_record_review(by, locked))
         next_on = add_months(reviewed_on, REVIEW_INTERVAL_MONTHS)
         review = QuarterlyReview.objects.create(
             tracking=locked, reviewed_by=by, reviewed_on=reviewed_on, note=note.strip(), next_review_on=next_on
         )
         locked.next_review_on = next_on
-        _bump(locked, "next_review_on")
+        bump_version(locked, "next_review_on")
     return review
 
 
@@ -369,20 +353,20 @@ def override_rag(
         raise ValidationError({"reason": "Give the reason for overriding the suggested RAG rating."})
     with transaction.atomic():
         locked = _locked(tracking, version)
-        _require(access.can_override_rag(by, locked))
+        require(access.can_override_rag(by, locked))
         locked.rag_override, locked.rag_override_reason = rag, (reason.strip() if rag else "")
-        _bump(locked, "rag_override", "rag_override_reason")
+        bump_version(locked, "rag_override", "rag_override_reason")
     return locked
 
 
 def request_extension(
     tracking: TrackingRecord, by: User, new_due_on: dt.date, reason: str, version: int | None = None
 ) -> ExtensionRequest:
-    _require(access.can_contribute(by, tracking))
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason an extension is needed."})
     with transaction.atomic():
         locked = _locked(tracking, version)
+        require(access.can_contribute(by, locked))
         if locked.due_on and new_due_on <= locked.due_on:
             raise ValidationError({"requested_due_on": "The new due date must be after the current due date."})
         if locked.extensions.filter(decision=ExtensionDecision.PENDING).exists():
@@ -401,7 +385,7 @@ def decide_extension(
     with transaction.atomic():
         locked_request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         tracking = _locked(locked_request.tracking, version)
-        _require(access.can_decide_extension(by, tracking))
+        require(access.can_decide_extension(by, tracking))
         if locked_request.decision != ExtensionDecision.PENDING:
             raise TransitionNotAllowed("This extension request has already been decided.")
         locked_request.decision = ExtensionDecision.APPROVED if approve else ExtensionDecision.REFUSED
@@ -410,27 +394,49 @@ def decide_extension(
         locked_request.save()
         if approve:
             tracking.due_on = locked_request.requested_due_on
-            _bump(tracking, "due_on")
+            bump_version(tracking, "due_on")
     return locked_request
 
 
+def correct_due_date(
+    tracking: TrackingRecord, by: User, new_due_on: dt.date | None, reason: str, version: int | None = None
+) -> ExtensionRequest:
+    """Correct a wrongly entered due date, recorded in the extension history as a correction
+    (decided at once by the liaison officer, not counted as a slip)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the due date is wrong."})
+    with transaction.atomic():
+        locked = _locked(tracking, version)
+        require(access.can_correct_due_date(by, locked))
+        if new_due_on is None or new_due_on < locked.item.report.published_on:
+            raise ValidationError({"new_due_on": "The due date cannot be before the report was published."})
+        if new_due_on == locked.due_on:
+            raise ValidationError({"new_due_on": "The due date is already that date."})
+        correction = ExtensionRequest.objects.create(
+            tracking=locked, kind=ExtensionKind.CORRECTION, requested_by=by, current_due_on=locked.due_on,
+            requested_due_on=new_due_on, reason=reason.strip(), decision=ExtensionDecision.APPROVED,
+            decided_by=by, decided_at=timezone.now(), decision_reason=reason.strip(),
+        )  # fmt: skip
+        locked.due_on = new_due_on
+        bump_version(locked, "due_on")
+    return correction
+
+
 def update_tracking(tracking: TrackingRecord, by: User, version: int, **changes: Any) -> TrackingRecord:
-    """Owner, portfolio, due date or review date, refusing a stale edit."""
-    allowed = {"owner", "portfolio", "due_on", "next_review_on"}
+    """Owner, portfolio or review date, refusing a stale edit. The due date moves only through
+    an extension decision or a recorded correction (`correct_due_date`), which the paper counts."""
+    allowed = {"owner", "portfolio", "next_review_on"}
     if unknown := set(changes) - allowed:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
     with transaction.atomic():
         locked = _locked(tracking, version)
-        _require(access.can_edit_tracking(by, locked))
-        due_on = changes.get("due_on")
-        if due_on and due_on < locked.item.report.published_on:
-            raise ValidationError({"due_on": "The due date cannot be before the report was published."})
+        require(access.can_edit_tracking(by, locked))
         owner = changes.get("owner")
         if owner is not None and not access.owner_candidates(locked.organisation).filter(pk=owner.pk).exists():
             raise ValidationError({"owner": "The owner must be someone in the organisation."})
         for field, value in changes.items():
             setattr(locked, field, value)
-        _bump(locked, *changes)
+        bump_version(locked, *changes)
     return locked
 
 
@@ -438,13 +444,13 @@ def record_hmicfrs_status(
     tracking: TrackingRecord, by: User, status: str, comment: str, version: int | None = None
 ) -> HmicfrsStatusEntry:
     """A dated entry mirroring the inspectorate's own register, without changing the sign-off stage."""
-    _require(access.can_record_hmicfrs_status(by, tracking))
     if status not in HmicfrsStatus.values or not status:
         raise ValidationError({"status": "Choose the inspectorate's status."})
     with transaction.atomic():
         locked = _locked(tracking, version)
+        require(access.can_record_hmicfrs_status(by, locked))
         _mirror_hmicfrs(locked, by, status, comment)
-        _bump(locked)
+        bump_version(locked)
     return locked.hmicfrs_history.first()  # type: ignore[return-value]
 
 
@@ -491,7 +497,7 @@ def open_tracking_records(item: Item) -> list[TrackingRecord]:
 
 def add_report(by: User, *, forces: list[Organisation] | None = None, **fields: Any) -> Report:
     """A published report and the forces it covers (all of them, or those chosen)."""
-    _require(access.can_manage_reports(by))
+    require(access.can_manage_reports(by))
     report = Report(**fields)
     report.full_clean()
     chosen = [] if report.covers_all_forces else list(forces or [])
@@ -505,7 +511,7 @@ def add_report(by: User, *, forces: list[Organisation] | None = None, **fields: 
 
 def add_item(report: Report, by: User, **fields: Any) -> Item:
     """Add an item to a report, computing its due date from the phrase as written."""
-    _require(access.can_manage_reports(by))
+    require(access.can_manage_reports(by))
     item = Item(report=report, **fields)
     if "mandatory" not in fields:
         item.mandatory = report.mandatory_by_default
@@ -522,13 +528,14 @@ def add_item(report: Report, by: User, **fields: Any) -> Item:
 
 def start_response(report: Report, force: Organisation, by: User) -> GoverningBodyResponse:
     """Open the governing body's response, one action row per recommendation covering the force."""
-    _require(access.can_start_response(by, force))
     if not report.covers(force):
         raise ValidationError("This report does not cover that force.")
     body = force.governing_body_on(report.published_on) or force.governing_body_on()
     if body is None:
         raise ValidationError("This force has no governing body recorded for the report's publication date.")
     with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=force.pk).first()  # one start at a time
+        require(access.can_start_response(by, force))
         response, _ = GoverningBodyResponse.objects.get_or_create(
             report=report, force=force, defaults={"body": body, "due_on": GoverningBodyResponse.due_date_for(report)}
         )
@@ -548,38 +555,77 @@ def save_response(
 ) -> GoverningBodyResponse:
     """Save what this person may write; `actions` maps item id to (steps, why no action)."""
     with transaction.atomic():
-        locked = GoverningBodyResponse.objects.select_for_update().get(pk=response.pk)
-        if locked.version != version:
-            raise ConcurrentEditError()
+        locked = lock_for_change(GoverningBodyResponse, response.pk, version)
         if body_comments is not None or actions is not None:
-            _require(access.can_write_body_response(by, locked))
+            require(access.can_write_body_response(by, locked))
         if chief_constable_comments is not None:
-            _require(access.can_write_chief_constable_comments(by, locked))
+            require(access.can_write_chief_constable_comments(by, locked))
             locked.chief_constable_comments = chief_constable_comments.strip()
         if body_comments is not None:
             locked.body_comments = body_comments.strip()
+        _check_actions(actions or {})
         for item_id, (steps, reason) in (actions or {}).items():
             locked.actions.filter(item_id=item_id).update(steps=steps.strip(), no_action_reason=reason.strip())
-        locked.version += 1
-        locked.save()
+        bump_version(locked, "body_comments", "chief_constable_comments")
     return locked
 
 
-def publish_response(response: GoverningBodyResponse, by: User, url: str = "") -> GoverningBodyResponse:
+def _check_actions(actions: dict[int, tuple[str, str]]) -> None:
+    """Each recommendation takes the steps to be taken, or why none will be: never both."""
+    both = {
+        f"reason_{item_id}": "Give either the steps to be taken or why no steps will be taken, not both."
+        for item_id, (steps, reason) in actions.items()
+        if steps.strip() and reason.strip()
+    }
+    if both:
+        raise ValidationError(both)
+
+
+def check_ready_to_publish(response: GoverningBodyResponse) -> None:
+    """Refuse, saying what is missing, unless every part of the response is written."""
+    missing = [str(action.item) for action in response.actions.select_related("item") if not action.is_answered]
+    problems = []
+    if not response.body_comments.strip():
+        problems.append("the governing body's comments")
+    if not response.chief_constable_comments.strip():
+        problems.append("the chief constable's comments")
+    if missing:
+        problems.append("either steps or a reason (not both) for " + ", ".join(missing))
+    if problems:
+        raise ValidationError("Before publishing, add " + "; ".join(problems) + ".")
+
+
+def publish_response(
+    response: GoverningBodyResponse, by: User, url: str = "", version: int | None = None
+) -> GoverningBodyResponse:
+    """Publish (irreversible): every part written, a transition row kept of who published and when."""
     with transaction.atomic():
-        locked = GoverningBodyResponse.objects.select_for_update().get(pk=response.pk)
-        _require(access.can_publish_response(by, locked))
-        missing = [str(action.item) for action in locked.actions.select_related("item") if not action.is_answered]
-        problems = []
-        if not locked.body_comments.strip():
-            problems.append("the governing body's comments")
-        if not locked.chief_constable_comments.strip():
-            problems.append("the chief constable's comments")
-        if missing:
-            problems.append("steps or reasons for " + ", ".join(missing))
-        if problems:
-            raise ValidationError("Before publishing, add " + "; ".join(problems) + ".")
+        locked = lock_for_change(GoverningBodyResponse, response.pk, version)
+        require(access.can_publish_response(by, locked))
+        check_ready_to_publish(locked)
+        ResponseTransition.objects.create(
+            response=locked, by=by, from_status=locked.status, to_status=ResponseStatus.PUBLISHED
+        )
         locked.status, locked.published_on, locked.published_url = ResponseStatus.PUBLISHED, timezone.localdate(), url
-        locked.version += 1
-        locked.save()
+        bump_version(locked, "status", "published_on", "published_url")
     return locked
+
+
+# Committees and forthcoming inspections
+
+
+def add_meeting(committee: Committee, by: User, held_on: dt.date, agenda_item: str = "") -> CommitteeMeeting:
+    """A meeting of the committee; only someone who manages the committee may add one."""
+    require(access.can_manage_committee(by, committee), "You cannot add meetings to this committee.")
+    if committee.meetings.filter(held_on=held_on).exists():
+        raise ValidationError({"held_on": "The committee already has a meeting on that date."})
+    return CommitteeMeeting.objects.create(committee=committee, held_on=held_on, agenda_item=agenda_item.strip())
+
+
+def record_forthcoming_inspection(
+    force: Organisation, by: User, *, title: str, expected: str, notified_on: dt.date
+) -> ForthcomingInspection:
+    require(access.can_record_forthcoming_inspection(by, force), "You cannot record inspections for this force.")
+    return ForthcomingInspection.objects.create(
+        force=force, title=title.strip(), expected=expected.strip(), notified_on=notified_on
+    )

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from oversight.cases.models import Case, TeamMember, TeamRole, Victim
+from oversight.concurrency import ConcurrentEditError, check_version, lock_for_change, require
 
 from . import access
 from .models import (
@@ -40,10 +41,6 @@ from .models import (
 )
 from .rules import RIGHT_NUMBERS, VICTIMS_CODE_RIGHTS, Right, is_police_mailbox
 
-STALE = (
-    "Someone else changed this after you opened it. Your changes have not been saved: "
-    "reload the page to see theirs, then make your change again."
-)
 POLICE_MAILBOX = (
     "{email} is a police mailbox. The victim is police staff, so they must never be contacted on a "
     "police email address: the subject may be able to read it. Ask the victim for a personal email address."
@@ -51,8 +48,7 @@ POLICE_MAILBOX = (
 
 
 def _require(check: Callable[[User, Case], bool], by: User, case: Case) -> None:
-    if not check(by, case):
-        raise PermissionDenied("You cannot change the victim's record on this case.")
+    require(check(by, case), "You cannot change the victim's record on this case.")
 
 
 def _not_future(day: dt.date | None, field_name: str, what: str) -> dict[str, str]:
@@ -155,8 +151,7 @@ def record_preferences(case: Case, new: PreferencesInput, by: User, expected_num
         with transaction.atomic():
             Victim.objects.select_for_update().filter(pk=victim.pk).first()
             latest = ContactPreferences.objects.filter(victim=victim).aggregate(n=Max("number"))["n"] or 0
-            if latest != expected_number:
-                raise ValidationError(STALE, code="stale")
+            check_version(latest, expected_number)
             return ContactPreferences.objects.create(
                 victim=victim,
                 number=latest + 1,
@@ -177,7 +172,7 @@ def record_preferences(case: Case, new: PreferencesInput, by: User, expected_num
                 recorded_by=by,
             )
     except IntegrityError as clash:
-        raise ValidationError(STALE, code="stale") from clash
+        raise ConcurrentEditError() from clash
 
 
 # --- contact log --------------------------------------------------------------------------------
@@ -404,9 +399,7 @@ def update_referral(
     if status not in ReferralStatus.values:
         raise ValidationError({"status": "Choose whether the referral was accepted, declined or is awaiting a reply."})
     with transaction.atomic():
-        locked = SupportReferral.objects.select_for_update().get(pk=referral.pk)
-        if locked.version != expected_version:
-            raise ValidationError(STALE, code="stale")
+        locked = lock_for_change(SupportReferral, referral.pk, expected_version)
         locked.status = status
         locked.notes = notes.strip()
         locked.version += 1
@@ -456,9 +449,7 @@ def update_marac(
     if meeting_on and meeting_on < marac.referred_on:
         raise ValidationError({"meeting_on": "The meeting cannot be before the referral."})
     with transaction.atomic():
-        locked = MaracReferral.objects.select_for_update().get(pk=marac.pk)
-        if locked.version != expected_version:
-            raise ValidationError(STALE, code="stale")
+        locked = lock_for_change(MaracReferral, marac.pk, expected_version)
         locked.meeting_on = meeting_on
         locked.outcome_notes = outcome_notes.strip()
         locked.version += 1

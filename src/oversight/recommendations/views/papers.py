@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from oversight.lib.office import DOCX_CONTENT_TYPE
 from oversight.request import AuthedRequest
 
-from .. import access, rendering
+from .. import access, rendering, services
 from ..models import Committee, CommitteeMeeting
 from ..paper_forms import ForthcomingInspectionForm, MeetingForm
 from ..papers import Paper, build_paper
@@ -62,7 +62,11 @@ def meeting_add(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = MeetingForm(request.POST or None, committee=committee)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(request.user)
+        data = form.cleaned_data
+        try:
+            meeting = services.add_meeting(committee, request.user, data["held_on"], data["agenda_item"])
+        except PermissionDenied as denied:
+            raise Http404 from denied
         messages.success(request, f"The meeting on {meeting.held_on:%-d %B %Y} has been added.")
         return redirect("recommendations:paper", pk=meeting.pk)
     status = 400 if form.is_bound else 200
@@ -77,8 +81,12 @@ def forthcoming_add(request: AuthedRequest) -> HttpResponse:
     if not form.fields["force"].queryset.exists():  # type: ignore[attr-defined]
         raise Http404
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            inspection = form.save()
+            inspection = services.record_forthcoming_inspection(
+                data["force"], request.user, title=data["title"], expected=data["expected"],
+                notified_on=data["notified_on"],
+            )  # fmt: skip
         except PermissionDenied as denied:
             raise Http404 from denied
         messages.success(

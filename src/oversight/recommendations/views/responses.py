@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oversight.lib.office import DOCX_CONTENT_TYPE
@@ -31,8 +32,13 @@ class AwaitingResponse:
     can_start: bool
 
     @property
-    def due_on(self) -> Any:
+    def due_on(self) -> dt.date:
         return GoverningBodyResponse.due_date_for(self.report)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not started by its due date: as late as an unpublished draft."""
+        return self.due_on < timezone.localdate()
 
 
 def _visible(request: AuthedRequest) -> GoverningBodyResponseQuerySet:
@@ -60,7 +66,6 @@ def _list(request: AuthedRequest, start_form: StartResponseForm | None = None, s
     responses = _visible(request).order_by("due_on", "report__title", "pk")
     context = {
         "responses": responses,
-        "overdue_ids": set(responses.overdue().values_list("pk", flat=True)),
         "awaiting": _awaiting(request),
         "start_form": start_form or StartResponseForm(),
     }
@@ -105,7 +110,7 @@ def _page(
         "response": response,
         "actions": actions,
         "form": form,
-        "publish_form": publish_form or PublishResponseForm(),
+        "publish_form": publish_form or PublishResponseForm(initial={"version": response.version}),
         "can_publish": access.can_publish_response(request.user, response),
     }
     return render(request, "recommendations/response_detail.html", context, status=status)
@@ -132,16 +137,24 @@ def response_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("recommendations:response", pk=response.pk)
 
 
-@require_POST
 def response_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Publishing cannot be undone: check the response is complete, ask to confirm, then publish."""
     response = get_object_or_404(_visible(request), pk=pk)
-    form = PublishResponseForm(request.POST)
-    if not access.can_publish_response(request.user, response):
+    if request.method != "POST" or not access.can_publish_response(request.user, response):
         raise Http404
+    form = PublishResponseForm(request.POST)
     if not form.is_valid():
         return _page(request, response, publish_form=form, status=400)
+    data = form.cleaned_data
     try:
-        services.publish_response(response, request.user, form.cleaned_data["published_url"])
+        if not data["confirmed"]:
+            services.check_ready_to_publish(response)
+            return render(
+                request, "recommendations/response_publish_confirm.html", {"response": response, "form": form}
+            )
+        services.publish_response(response, request.user, data["published_url"], version=data["version"])
+    except PermissionDenied as denied:
+        raise Http404 from denied
     except ValidationError as error:
         form.add_error(None, error)
         return _page(request, response, publish_form=form, status=400)

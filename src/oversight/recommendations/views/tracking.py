@@ -26,6 +26,7 @@ from oversight.request import AuthedRequest
 from .. import access, services
 from ..filters import Row
 from ..forms import (
+    DueDateCorrectionForm,
     EvidenceForm,
     EvidenceVersionForm,
     ExtensionDecisionForm,
@@ -274,7 +275,21 @@ def record_hmicfrs_status(request: AuthedRequest, pk: int) -> HttpResponse:
     ))  # fmt: skip
 
 
-EDITABLE = ("owner", "portfolio", "due_on", "next_review_on")
+def correct_due_date(request: AuthedRequest, pk: int) -> HttpResponse:
+    record, user = _record(request, pk), request.user
+    _allowed(record, user, access.can_correct_due_date)
+    form = _bound(request, DueDateCorrectionForm, {"version": record.version})
+    return _run(request, record, Action(
+        "Correct the due date", "Correct due date", "Due date corrected.", form,
+        lambda data: services.correct_due_date(
+            record, user, data["new_due_on"], data["reason"], version=data["version"]
+        ),
+        hint="Only to put right a date entered wrongly. A later deadline is an extension: the owner asks, "
+        "you decide.",
+    ))  # fmt: skip
+
+
+EDITABLE = ("owner", "portfolio", "next_review_on")
 
 
 def edit_tracking(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -287,7 +302,7 @@ def edit_tracking(request: AuthedRequest, pk: int) -> HttpResponse:
         changes = {name: data[name] for name in EDITABLE if data[name] != getattr(record, name)}
         return services.update_tracking(record, user, data["version"], **changes) if changes else None
 
-    return _run(request, record, Action("Edit owner and dates", "Save changes", "Changes saved.", form, perform))
+    return _run(request, record, Action("Edit owner and review date", "Save changes", "Changes saved.", form, perform))
 
 
 urlpatterns: list[URLPattern] = [
@@ -309,4 +324,5 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/review/", record_review, name="tracking_review"),
     path("<int:pk>/hmicfrs-status/", record_hmicfrs_status, name="tracking_hmicfrs_status"),
     path("<int:pk>/edit/", edit_tracking, name="tracking_edit"),
+    path("<int:pk>/due-date/", correct_due_date, name="tracking_due_date"),
 ]
