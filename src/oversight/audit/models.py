@@ -38,6 +38,11 @@ class AlertKind(models.TextChoices):
     EXCLUDED_SEARCHED = "excluded_searched", "An excluded person searched for a party to the record"
     BREAK_GLASS = "break_glass", "Break-glass access opened"
     OVERRIDE = "override", "Independence check overridden"
+    # Roles that open cases (or grant roles), under the two-person rule: oversight.grants.
+    ROLE_ASKED = "role_asked", "Role asked for"
+    ROLE_APPROVED = "role_approved", "Role approved"
+    ROLE_REFUSED = "role_refused", "Role refused"
+    ROLE_REVOKED = "role_revoked", "Role revoked"
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):
