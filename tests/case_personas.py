@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 
 from oversight.cases.models import Arrival, Case, TeamMember, TeamRole
 from oversight.cases.services import NewCase, open_case
-from oversight.organisations.models import Membership, Organisation, Role
+from oversight.organisations.models import Organisation, Role
 from oversight.workforce.models import (
     Association,
     AssociationKind,
@@ -27,6 +27,7 @@ from oversight.workforce.models import (
     Posting,
     Unit,
 )
+from tests.factories import member
 
 D = dt.date
 VICTIM_NAME = "Emma Clarke"
@@ -98,7 +99,7 @@ class Workforce:
 def _user(username: str, first: str, last: str, *roles: tuple[Organisation, Role]) -> User:
     user = User.objects.create_user(username, f"{username}@example.org", first_name=first, last_name=last)
     for organisation, role in roles:
-        Membership.objects.create(user=user, organisation=organisation, role=role)
+        member(user, organisation, role)  # approved, as after the two-person rule
     return user
 
 
@@ -196,7 +197,8 @@ def make_case_personas(workforce: Workforce) -> CasePersonas:
         other_force_psd=_link(
             w.other_psd, _user("avon.psd.lead", "Paul", "Reid", (avon, Role.PSD_LEAD), (avon, Role.PSD_HANDLER))
         ),
-        administrator=_user("sys.admin", "Ada", "Min", (hmicfrs, Role.ADMINISTRATOR), (wmp, Role.ADMINISTRATOR)),
+        # A national administrator: no workforce register entry, so no role in a force would count.
+        administrator=_user("sys.admin", "Ada", "Min", (hmicfrs, Role.ADMINISTRATOR)),
         # Administrator and PSD lead of the force, and a former team-mate of the subject: still excluded.
         connected_administrator=_link(
             w.connected_admin,

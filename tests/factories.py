@@ -1,13 +1,15 @@
-"""factory_boy factories for the register."""
+"""factory_boy factories for the register, and memberships as the grants service leaves them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import factory
+from django.contrib.auth.models import User
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from oversight.organisations.models import Organisation
+from oversight.organisations.models import Membership, Organisation, Role
 from oversight.recommendations.models import Item, ItemKind, Report, ReportKind, TrackingRecord
 
 
@@ -50,3 +52,14 @@ class TrackingRecordFactory(DjangoModelFactory):
     organisation = factory.LazyFunction(lambda: Organisation.objects.get(slug="west-midlands-police"))
     due_on = factory.LazyAttribute(lambda record: record.item.due_on)
     original_due_on = factory.LazyAttribute(lambda record: record.item.due_on)
+
+
+def member(user: User, organisation: Organisation, role: Role, **extra: object) -> Membership:
+    """A membership that counts: approved, as oversight.grants writes it after a second person's approval.
+
+    Tests only: the two-person rule itself is tested in tests/test_grants.py. A guarded role that
+    reaches cases also needs the login linked to its workforce register entry (Person.user).
+    """
+    return Membership.objects.create(
+        user=user, organisation=organisation, role=role, approved_at=timezone.now(), **extra
+    )

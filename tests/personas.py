@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from oversight.organisations.models import Membership, Organisation, Role
+from oversight.organisations.models import Organisation, Role
+from tests.factories import member
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -33,7 +34,7 @@ class Personas:
 def _person(username: str, first: str, last: str, *roles: tuple[Organisation, Role]) -> User:
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, first_name=first, last_name=last)
     for organisation, role in roles:
-        Membership.objects.create(user=user, organisation=organisation, role=role)
+        member(user, organisation, role)
     return user
 
 

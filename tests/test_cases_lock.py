@@ -26,9 +26,10 @@ from oversight.audit.models import Alert, AlertKind
 from oversight.cases import access
 from oversight.cases.models import Arrival, Case, TeamMember, TeamRole
 from oversight.cases.services import NewCase, open_case
-from oversight.organisations.models import Membership, Organisation, Role
+from oversight.organisations.models import Organisation, Role
 from oversight.workforce.models import Association, AssociationKind, LineManagement, Person, PersonKind, Posting, Unit
 from tests.conftest import client_for
+from tests.factories import member
 
 TODAY = dt.date.today()
 YEARS = 5  # the connection window (workforce/rules.py CONNECTION_YEARS), restated for the reference
@@ -150,7 +151,9 @@ def build(world: World, force: Organisation) -> Built:
         Association.objects.create(person=people[who], other=people[other], kind=AssociationKind.PARTNER,
                                    declared_on=declared)  # fmt: skip
     opener = User.objects.create(username="lock.opener")
-    Membership.objects.create(user=opener, organisation=force, role=Role.PSD_HANDLER)
+    # A case role counts only when approved and linked to the login's register entry (oversight.grants).
+    Person.objects.create(force=force, staff_number="LKOPEN", name="Opener", kind=PersonKind.OFFICER, user=opener)
+    member(opener, force, Role.PSD_HANDLER)
     new = NewCase(force=force, arrival=Arrival.COMPLAINT, received_on=TODAY, summary="Test", victim_name=VICTIM,
                   subjects=[people[n] for n in world.subjects])  # fmt: skip
     case = open_case(new, opener)
@@ -163,9 +166,9 @@ def _login(n: int, person: Person, roles: str, case: Case, opener: User) -> User
     person.user = user
     person.save(update_fields=["user"])
     if "psd_lead" in roles:
-        Membership.objects.create(user=user, organisation=case.force, role=Role.PSD_LEAD)
+        member(user, case.force, Role.PSD_LEAD)
     if "administrator" in roles:
-        Membership.objects.create(user=user, organisation=case.force, role=Role.ADMINISTRATOR)
+        member(user, case.force, Role.ADMINISTRATOR)
     if "team" in roles:
         TeamMember.objects.create(case=case, user=user, role=TeamRole.INVESTIGATOR, organisation=case.force,
                                   added_by=opener)  # fmt: skip

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "oversight.workforce",
     "oversight.cases",
     "oversight.victims",
+    "oversight.grants",
     "oversight.api",
 ]
 
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "oversight.organisations.context_processors.current_organisation",
                 "oversight.cases.context_processors.cases_navigation",
                 "oversight.workforce.context_processors.workforce_navigation",
+                "oversight.grants.context_processors.grants_navigation",
             ],
         },
     },
@@ -185,4 +187,4 @@ LOGGING = {
 # time together ended (issue 3; the default lives in workforce/rules.py).
 WORKFORCE_CONNECTION_YEARS = int(os.environ.get("WORKFORCE_CONNECTION_YEARS", 5))
 
-DEMO_LOADERS = ["oversight.recommendations.demo", "oversight.cases.demo"]
+DEMO_LOADERS = ["oversight.recommendations.demo", "oversight.cases.demo", "oversight.grants.demo"]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("oversight.cases.urls")),
     path("victims/", include("oversight.victims.urls")),
     path("workforce/", include("oversight.workforce.urls")),
+    path("grants/", include("oversight.grants.urls")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]

@@ -60,6 +60,11 @@ class AlertKind(models.TextChoices):
     BREAK_GLASS = "break_glass", "Break-glass access opened"
     EXCLUSION_LIFTED = "exclusion_lifted", "An exclusion from the record was lifted"
     OVERRIDE = "override", "Independence check overridden"
+    # Roles that open cases (or grant roles), under the two-person rule: oversight.grants.
+    ROLE_ASKED = "role_asked", "Role asked for"
+    ROLE_APPROVED = "role_approved", "Role approved"
+    ROLE_REFUSED = "role_refused", "Role refused"
+    ROLE_REVOKED = "role_revoked", "Role revoked"
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):

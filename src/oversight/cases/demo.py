@@ -252,6 +252,9 @@ def _unit(force: Organisation, name: str, *, area: str | None = None, not_area: 
 
 def _users(wmp: Organisation) -> dict[str, User]:
     hashed = make_password(PASSWORD)
+    # Demo only: the roles are written as approved; a real one is asked for and approved by two people
+    # (oversight.grants). Each login is linked to its register entry in _workforce.
+    approved = timezone.now()
     users = {}
     for named in PEOPLE:
         first, last = named.name.split(" ", 1)
@@ -259,7 +262,9 @@ def _users(wmp: Organisation) -> dict[str, User]:
             username=named.username, first_name=first, last_name=last, password=hashed,
             email=f"{named.username}@example.org",
         )  # fmt: skip
-        Membership.objects.create(user=user, organisation=_organisation(named.force, wmp), role=named.role)
+        Membership.objects.create(
+            user=user, organisation=_organisation(named.force, wmp), role=named.role, approved_at=approved
+        )
         users[named.key] = user
     return users
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -43,6 +43,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "System administrator"
 
 
+# Roles that let their holder open cases, or (an administrator) grant roles. Each is held only when
+# one person asked for it and a second approved it (oversight.grants); until then no row counts.
+GUARDED_ROLES = frozenset({Role.PSD_LEAD, Role.PSD_HANDLER, Role.INVESTIGATOR, Role.SPOC, Role.ADMINISTRATOR})
+# Of those, the roles that reach cases: held only by a login linked to its workforce register entry
+# (of the same force, or for an investigator, of their home force), so that the exclusion applies.
+CASE_ROLES = frozenset({Role.PSD_LEAD, Role.PSD_HANDLER, Role.INVESTIGATOR, Role.SPOC})
+
+
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def forces(self) -> OrganisationQuerySet:
         return self.filter(kind=OrganisationKind.FORCE)
@@ -68,6 +76,11 @@ class Organisation(models.Model):
         max_length=30, choices=GoverningBodyType.choices, blank=True, help_text="For governing bodies only"
     )
     officers_approx = models.PositiveIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="An organisation is deactivated, never deleted: its records stay, and nobody's role in it counts",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -122,9 +135,34 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             return self.none()
         return self.filter(user_id=user.pk).select_related("organisation")
 
+    def counting(self) -> MembershipQuerySet:
+        """The memberships that count: every access decision reads memberships through this.
+
+        A membership counts when its organisation is active and, for a guarded role, when a second
+        person approved it and (for a role that reaches cases, or an administrator of a force) its
+        holder's login is linked to their workforce register entry: of the same force, or for an
+        investigator, of any force (their home force). The same rule as `access.link_allows`, in SQL.
+
+        The link is read through the relation `workforce_person` that the workforce app's Person
+        declares on the user; organisations does not import workforce (the dependency stays one way
+        in code) but the rule needs the register, so it names the relation.
+        """
+        home_force = "user__workforce_person__force_id"
+        linked = Q(**{f"{home_force}__isnull": False}) & (
+            Q(**{home_force: F("organisation_id")}) | Q(role=Role.INVESTIGATOR)
+        )
+        administrator_outside_forces = Q(role=Role.ADMINISTRATOR) & ~Q(organisation__kind=OrganisationKind.FORCE)
+        guarded = Q(approved_at__isnull=False) & (administrator_outside_forces | linked)
+        return self.filter(Q(organisation__is_active=True) & (~Q(role__in=GUARDED_ROLES) | guarded))
+
 
 class Membership(models.Model):
-    """A person holds a role in an organisation; one person may belong to several."""
+    """A person holds a role in an organisation; one person may belong to several.
+
+    A guarded role (GUARDED_ROLES) is never written here directly: oversight.grants records the
+    request and writes the membership when a second person approves it, with who and when below.
+    A row of a guarded role without `approved_at` (one forced into the database) counts nowhere.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -136,6 +174,25 @@ class Membership(models.Model):
         related_name="covered_by",
         help_text="For roles that work across organisations (an HMICFRS lead covers named forces)",
     )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who asked for a guarded role (blank for other roles, and for roles held before grants were kept)",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The second person, who approved a guarded role",
+    )
+    approved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a guarded role was approved; until then it counts nowhere"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -143,7 +200,18 @@ class Membership(models.Model):
         ordering = ["organisation__name", "role"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+            # The two-person rule, held by the database too: nobody grants or approves their own role,
+            # and the approver is not the person who asked.
+            models.CheckConstraint(condition=~Q(granted_by=F("user")), name="membership_not_granted_by_holder"),
+            models.CheckConstraint(condition=~Q(approved_by=F("user")), name="membership_not_approved_by_holder"),
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("granted_by")), name="membership_approver_is_not_grantor"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def is_guarded(self) -> bool:
+        return self.role in GUARDED_ROLES

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from oversight.organisations.access import (
     AnyUser,
     covered_force_ids,
+    members_of,
     memberships_of,
     organisation_ids_with_role,
 )
@@ -81,11 +82,7 @@ def visible_evidence_versions(user: AnyUser) -> QuerySet[EvidenceVersion]:
 
 def owner_candidates(organisation: Organisation) -> QuerySet[User]:
     """Who may be made the owner of an organisation's record: people with a role in it."""
-    return (
-        User.objects.filter(is_active=True, memberships__organisation=organisation)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return members_of(organisation).order_by("first_name", "last_name", "username")
 
 
 def visible_reports(user: AnyUser) -> ReportQuerySet:

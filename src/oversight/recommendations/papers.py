@@ -301,7 +301,8 @@ def _forthcoming(forces: list[Organisation], period: Period) -> tuple[Inspection
 
 def _contact(organisations: list[Organisation]) -> ContactOfficer | None:
     liaison = (
-        Membership.objects.filter(organisation__in=organisations, role=Role.LIAISON_OFFICER)
+        Membership.objects.counting()
+        .filter(organisation__in=organisations, role=Role.LIAISON_OFFICER)
         .select_related("user", "organisation")
         .order_by("user__last_name", "user__first_name", "user__pk")
         .first()

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
+from django.utils import timezone
 
+from oversight.organisations.admin_site import administration_permissions
 from oversight.organisations.demo import PASSWORD, Login
 from oversight.organisations.models import Membership, Organisation, Role
 
@@ -62,8 +64,8 @@ PEOPLE = (
     Person("analyst", "apcc.analyst", "Grace Ellis", Role.NATIONAL_ANALYST, "apcc",
            "Adds reports and items; reads published reports; sees no force's register"),
     Person("admin", "admin", "Sam Carter", Role.ADMINISTRATOR, "hmicfrs",
-           "Manages people, organisations and memberships in the admin site (/admin/); sees no register "
-           "and no case", is_staff=True),
+           "Manages people and organisations in the admin site (/admin/); asks for and approves roles that "
+           "open cases on the Roles page (never their own); sees no register and no case", is_staff=True),
     Person("staffs", "staffs.liaison", "Kate Morris", Role.LIAISON_OFFICER, STAFFS,
            "Keeps Staffordshire Police's register"),
     Person("warks", "warks.liaison", "Ben Ashworth", Role.LIAISON_OFFICER, WARKS,
@@ -85,6 +87,8 @@ def _organisation(reference: str) -> Organisation:
 
 def _create_people() -> dict[str, User]:
     hashed = make_password(PASSWORD)  # hashed once: the demo password is the same for everyone
+    # Demo only: the roles are written as approved (the administrator's role is guarded: see oversight.grants).
+    approved = timezone.now()
     people = {}
     for person in PEOPLE:
         first, last = person.name.split(" ", 1)
@@ -93,25 +97,18 @@ def _create_people() -> dict[str, User]:
             email=f"{person.username}@example.org", is_staff=person.is_staff,
         )  # fmt: skip
         membership = Membership.objects.create(
-            user=user, organisation=_organisation(person.organisation), role=person.role, portfolio=person.portfolio
-        )
+            user=user, organisation=_organisation(person.organisation), role=person.role, portfolio=person.portfolio,
+            approved_at=approved,
+        )  # fmt: skip
         membership.covers.set([_organisation(slug) for slug in person.covers])
         for organisation, role in person.also:
-            Membership.objects.create(user=user, organisation=_organisation(organisation), role=role)
+            Membership.objects.create(
+                user=user, organisation=_organisation(organisation), role=role, approved_at=approved
+            )
         if person.is_staff:
-            user.user_permissions.set(_administration_permissions())
+            user.user_permissions.set(administration_permissions())
         people[person.key] = user
     return people
-
-
-def _administration_permissions() -> list[Permission]:
-    """What the system administrator manages in the admin site: people, organisations, memberships."""
-    return list(
-        Permission.objects.filter(
-            content_type__app_label__in=["auth", "organisations"],
-            content_type__model__in=["user", "organisation", "governingbodyterm", "membership"],
-        )
-    )
 
 
 def logins() -> list[Login]:
