@@ -24,6 +24,7 @@ from django.utils import timezone
 from oversight.audit.models import AlertKind, raise_alert
 from oversight.concurrency import require
 from oversight.lib.ranks import Rank, RankKind, rank_or_none
+from oversight.organisations.access import members_of
 from oversight.organisations.models import Organisation, OrganisationKind
 from oversight.workforce.connections import IndependenceResult, check_independence, independent_candidates
 from oversight.workforce.models import Person
@@ -130,7 +131,7 @@ def external_users(case: Case) -> QuerySet[User]:
     force = external_force(case)
     if force is None:
         return User.objects.none()
-    return User.objects.filter(memberships__organisation=force, is_active=True).distinct().order_by("last_name")
+    return members_of(force).order_by("last_name")
 
 
 def resolve_candidate(case: Case, assignment: Assignment) -> Candidate:

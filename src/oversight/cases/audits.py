@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from oversight.concurrency import bump_version, lock_for_change
 from oversight.lib.deadlines import add_months
+from oversight.organisations.access import members_of
 from oversight.organisations.models import Organisation, Role
 
 from . import access
@@ -88,9 +89,7 @@ def _new_audit(
 
 def _other_lead(force: Organisation, not_this: User, case_ids: set[int]) -> User | None:
     """A PSD lead of the force, other than `not_this`, shut out of none of these cases."""
-    leads = User.objects.filter(
-        memberships__organisation=force, memberships__role=Role.PSD_LEAD, is_active=True
-    ).exclude(pk=not_this.pk)
+    leads = members_of(force, Role.PSD_LEAD).exclude(pk=not_this.pk)
     for lead in leads.order_by("pk"):
         if not access.excluded_among(lead, case_ids):
             return lead
