@@ -237,6 +237,7 @@ def test_external_user_without_a_workforce_record_cannot_be_assigned(world: Worl
     )
     assert status == 400 and "Select a valid choice" in page and member(world.case, newcomer) is None
 
+
 def test_external_member_sees_this_case_only(world: World) -> None:
     other = open_case(
         NewCase(
