@@ -109,18 +109,21 @@ def test_references_say_nothing_about_how_many_cases_exist(
     references = [new_reference(2026) for _ in range(200)]
     assert len(set(references)) == 200
     assert all(re.fullmatch(rf"PPDA-2026-[{REFERENCE_ALPHABET}]{{6}}", ref) for ref in references)
-    opened = [
+    cases = [
         open_case(
             NewCase(
                 force=case_workforce.wmp, arrival=Arrival.HOTLINE, received_on=dt.date(2026, 1, 5), summary="Report",
                 victim_name="A Person", subjects=[case_workforce.unrelated],
             ),
             case_personas.psd_handler,
-        ).reference
+        )
         for _ in range(3)
     ]  # fmt: skip
-    suffixes = [ref.rsplit("-", 1)[1] for ref in opened]
+    suffixes = [case.reference.rsplit("-", 1)[1] for case in cases]
     assert len(set(suffixes)) == 3 and not any(suffix.isdigit() for suffix in suffixes)
+    # Nor do the ids in their addresses: no run of consecutive numbers, none small enough to be a count.
+    ids = sorted(case.pk for case in cases)
+    assert all(pk >= 2**32 for pk in ids) and ids[1] - ids[0] != 1 and ids[2] - ids[1] != 1
 
 
 @pytest.mark.parametrize("term", ["reference", SUBJECT_STAFF_NUMBER, "Emma Clarke"])

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from oversight.ids import random_id_field
 from oversight.organisations.models import Organisation
 
 
@@ -75,6 +76,7 @@ class AlertQuerySet(models.QuerySet["Alert"]):
 class Alert(models.Model):
     """A silent alert to the force's PSD lead: the person who caused it is told nothing."""
 
+    id = random_id_field()  # a lead who may not see some alerts finds no gap where they were
     kind = models.CharField(max_length=30, choices=AlertKind.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="alerts")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

@@ -318,7 +318,7 @@ def visible_dip_entries(user: AnyUser, sample: DipSample) -> QuerySet[DipSampleE
 def numbered_dip_entries(user: AnyUser, sample: DipSample) -> list[tuple[str, DipSampleEntry]]:
     """The entries this person may see, labelled "Case 1", "Case 2"... in draw order for this reader alone,
     so no gap in the numbering shows where a case hidden from them was drawn."""
-    entries = visible_dip_entries(user, sample).select_related("reviewed_by", "case").order_by("pk")
+    entries = visible_dip_entries(user, sample).select_related("reviewed_by", "case").order_by("position")
     return [(f"Case {number}", entry) for number, entry in enumerate(entries, start=1)]
 
 

@@ -331,7 +331,7 @@ def dip_population(force: Organisation, start: dt.date, end: dt.date) -> CaseQue
     sees only those they may, numbered for them alone (access.numbered_dip_entries)."""
     complaints = Q(arrival=Arrival.COMPLAINT) | Q(recording_decisions__recorded_as=RecordedAs.COMPLAINT)
     cases = Case.objects.for_force(force).filter(received_on__gte=start, received_on__lte=end)
-    return cases.filter(complaints).distinct().order_by("pk")
+    return cases.filter(complaints).distinct().order_by("received_on", "created_at", "pk")
 
 
 def draw(population: list[Case], size: int, seed: int) -> list[Case]:
@@ -369,7 +369,9 @@ def draw_dip_sample(
             force=force, reviewing_body=body, period_start=start, period_end=end, size=size, seed=seed, drawn_by=by
         )
         DipSampleEntry.objects.bulk_create(
-            DipSampleEntry(sample=sample, case=case, label=f"Case {number}", masked_summary=masked_summary(case))
+            DipSampleEntry(
+                sample=sample, case=case, position=number, label=f"Case {number}", masked_summary=masked_summary(case)
+            )
             for number, case in enumerate(chosen, start=1)
         )
     return sample

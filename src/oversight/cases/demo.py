@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
@@ -158,18 +158,24 @@ STAMPED: tuple[tuple[type[models.Model], str], ...] = (
 T = TypeVar("T")
 
 
-def _last_pk(model: type[models.Model]) -> int:
-    return model._default_manager.aggregate(last=models.Max("pk"))["last"] or 0
+def _new_rows(model: type[models.Model]) -> Callable[[], models.QuerySet[Any]]:
+    """The rows a block adds: after the last id for sequential ids, else those not there before (ids.py)."""
+    manager = model._default_manager
+    if isinstance(model._meta.pk, models.AutoField | models.BigAutoField):
+        last = manager.aggregate(last=models.Max("pk"))["last"] or 0
+        return lambda: manager.filter(pk__gt=last)
+    before = set(manager.values_list("pk", flat=True))
+    return lambda: manager.exclude(pk__in=before)
 
 
 @contextmanager
 def _dated(at: dt.datetime, by: User) -> Iterator[None]:
     """Rows written inside the block are dated `at` and the audit trail names `by`."""
-    marks = {model: _last_pk(model) for model, _ in STAMPED}
+    added = {model: _new_rows(model) for model, _ in STAMPED}
     with set_actor(by):
         yield
     for model, stamp in STAMPED:
-        model._default_manager.filter(pk__gt=marks[model]).update(**{stamp: at})
+        added[model]().update(**{stamp: at})
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from oversight.ids import random_id_field
 from oversight.organisations.models import Organisation
 
 from .core import Case
@@ -19,6 +20,7 @@ class AuditStatus(models.TextChoices):
 class CaseAudit(models.Model):
     """All live cases and those closed in the 12 months before `as_of`, scored against the checklist."""
 
+    id = random_id_field()
     force = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ppda_audits")
     as_of = models.DateField(help_text="Cases live on, or closed in the 12 months before, this date")
     status = models.CharField(max_length=10, choices=AuditStatus.choices, default=AuditStatus.DRAFT)
@@ -35,7 +37,7 @@ class CaseAudit(models.Model):
     )  # fmt: skip
 
     class Meta:
-        ordering = ["-as_of", "-pk"]
+        ordering = ["-as_of", "-created_at"]
 
     def __str__(self) -> str:
         return f"PPDA case audit of {self.force} as of {self.as_of}"
@@ -49,6 +51,7 @@ class Score(models.TextChoices):
 
 
 class CaseAuditEntry(models.Model):
+    id = random_id_field()
     audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="entries")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="audit_entries")
     scores = models.JSONField(default=dict, help_text="Checklist key -> Score")
@@ -85,7 +88,9 @@ class DipSample(models.Model):
 class DipSampleEntry(models.Model):
     """A sampled case as the reviewers see it: identities masked."""
 
+    id = random_id_field()
     sample = models.ForeignKey(DipSample, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField(default=0, help_text="Order drawn (1 = first)")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     label = models.CharField(max_length=20, help_text='The masked name, for example "Case 3"')
     masked_summary = models.TextField()
@@ -96,7 +101,7 @@ class DipSampleEntry(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["label"]
+        ordering = ["position"]
 
     def __str__(self) -> str:
         return self.label

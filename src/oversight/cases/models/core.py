@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from oversight.ids import random_id_field
 from oversight.lib.deadlines import add_months
 from oversight.organisations.models import Organisation
 from oversight.workforce.models import Person
@@ -65,6 +66,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class Case(models.Model):
+    id = random_id_field()
     reference = models.CharField(max_length=40, unique=True)
     force = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ppda_cases")
     arrival = models.CharField(max_length=20, choices=Arrival.choices)
@@ -83,7 +85,7 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-received_on", "-pk"]
+        ordering = ["-received_on", "-created_at"]
 
     def __str__(self) -> str:
         return self.reference
