@@ -176,12 +176,13 @@ def test_evidence_needs_a_link_or_a_file_and_a_real_date(personas: Personas, tra
     )  # fmt: skip
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Enter a real date" in page and "govuk-error-summary" in page
+    assert "Effective date must be a real date" in page and "govuk-error-summary" in page
     assert 'value="https://example.org"' in page  # typed input kept
     neither = client.post(
         url, {"title": "Plan", "effective_on_0": "1", "effective_on_1": "2", "effective_on_2": "2023"}
     )
-    assert neither.status_code == 400 and "either a link or a file" in neither.content.decode()
+    assert neither.status_code == 400 and "Enter a link to the evidence or upload a file" in neither.content.decode()
+    assert "not both" not in neither.content.decode()
     assert not Evidence.objects.exists()
 
 
@@ -295,7 +296,7 @@ def test_edit_refuses_due_date_before_publication_and_impossible_dates(
     early = client.post(url, {**base, "due_on_0": "1", "due_on_1": "1", "due_on_2": "2020"})
     assert early.status_code == 400 and "before the report was published" in early.content.decode()
     impossible = client.post(url, {**base, "due_on_0": "30", "due_on_1": "2", "due_on_2": "2024"})
-    assert impossible.status_code == 400 and "Enter a real date" in impossible.content.decode()
+    assert impossible.status_code == 400 and "Due date must be a real date" in impossible.content.decode()
     tracking.refresh_from_db()
     assert tracking.portfolio == "Public protection"
 

@@ -1,4 +1,4 @@
-"""The login form, refusing locked-out accounts before checking the password."""
+"""The login form, refusing locked-out accounts before checking the password, with one error at a time."""
 
 from typing import Any
 
@@ -15,15 +15,33 @@ LOCKED_MESSAGE = (
     "Try again in {minutes} minutes or ask your administrator to unlock it."
 )
 
+# One message for what is missing, on the first field missing, rather than one per field.
+MISSING_MESSAGES = {
+    ("username",): "Enter your username",
+    ("password",): "Enter your password",
+    ("username", "password"): "Enter your username and password",
+}
+
 
 def _client_ip(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 class LockoutAuthenticationForm(GovukFormMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. The password is case-sensitive",
+    }
+
     def clean(self) -> dict[str, Any]:
+        missing = tuple(name for name in ("username", "password") if self.has_error(name, "required"))
+        if missing:
+            # No password checked, so no attempt recorded (a success would clear the failures).
+            self.errors.clear()
+            self.add_error(missing[0], MISSING_MESSAGES.get(missing, "Enter your username and password"))
+            return self.cleaned_data
         username = self.cleaned_data.get("username") or ""
-        if username and is_locked_out(username):
+        if is_locked_out(username):
             raise forms.ValidationError(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked")
         try:
             cleaned = super().clean()

@@ -52,8 +52,12 @@ class EvidenceForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if bool(data.get("url")) == bool(data.get("file")) and not self.errors:
-            raise ValidationError("Give either a link or a file as the evidence, not both.", code="link_or_file")
+        if self.errors:
+            return data
+        if data.get("url") and data.get("file"):
+            raise ValidationError("Give either a link or a file as the evidence, not both", code="link_or_file")
+        if not data.get("url") and not data.get("file"):
+            self.add_error("url", ValidationError("Enter a link to the evidence or upload a file", code="link_or_file"))
         return data
 
 

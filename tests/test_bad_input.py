@@ -1,0 +1,193 @@
+"""Bad input answers a GOV.UK error, never a server error: the date field, required and too-long fields,
+the sign-in form, and workforce files too large for the csv module or for memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django import forms
+from django.conf import settings as django_settings
+from django.template import Context, Template
+from django.test import Client
+from django.urls import reverse
+
+from oversight.forms import GovukDateField, GovukFormMixin, text_area
+from oversight.recommendations.models import TrackingRecord
+from tests.conftest import client_for
+from tests.personas import PASSWORD, Personas
+
+HUGE = "99999999999999999999"
+
+
+class ReviewForm(GovukFormMixin, forms.Form):
+    reviewed_on = GovukDateField(label="Date of the review")
+    made_on = GovukDateField(label="Date the update was made (optional)", required=False)
+
+
+def _date_errors(day: str, month: str, year: str, field: str = "reviewed_on") -> list[str]:
+    form = ReviewForm({f"{field}_0": day, f"{field}_1": month, f"{field}_2": year})
+    assert not form.is_valid() or field not in form.errors
+    return list(form.errors.get(field, []))
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [(HUGE, "3", "2023"), ("3", HUGE, "2023"), (HUGE, HUGE, "2023"), ("-1", "3", "2023"), ("0", "0", "2023"),
+     ("x", "3", "2023"), ("٣", "3", "2023"), ("31", "2", "2023"), ("3.5", "3", "2023")],
+)  # fmt: skip
+def test_a_day_or_month_that_is_no_date_is_refused_with_the_gov_uk_message(day: str, month: str, year: str) -> None:
+    assert _date_errors(day, month, year) == ["Date of the review must be a real date"]
+
+
+@pytest.mark.parametrize("year", ["0001", "1899", "2101", "9999"])
+def test_years_outside_1900_to_2100_are_refused_and_the_range_said(year: str) -> None:
+    assert _date_errors("1", "1", year) == ["Year must be between 1900 and 2100"]
+
+
+@pytest.mark.parametrize("year", ["1900", "2100"])
+def test_the_ends_of_the_range_are_accepted(year: str) -> None:
+    form = ReviewForm({"reviewed_on_0": "1", "reviewed_on_1": "1", "reviewed_on_2": year})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["reviewed_on"] == dt.date(int(year), 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("", "", "", "Enter the date of the review"),
+        ("3", "", "2023", "Date of the review must include a month"),
+        ("", "", "2023", "Date of the review must include a day and month"),
+        ("3", "4", "", "Date of the review must include a year"),
+        ("3", "4", "23", "Year must include 4 numbers"),
+    ],
+)
+def test_missing_parts_are_named(day: str, month: str, year: str, message: str) -> None:
+    assert _date_errors(day, month, year) == [message]
+
+
+def test_an_optional_date_may_be_left_empty_but_not_half_filled() -> None:
+    base = {"reviewed_on_0": "1", "reviewed_on_1": "1", "reviewed_on_2": "2023"}
+    assert ReviewForm(base).is_valid()
+    assert _date_errors("1", "", "", field="made_on") == ["Date the update was made must include a month and year"]
+
+
+def _summary_links(form: forms.Form) -> list[tuple[str, str]]:
+    html = Template("{% load crispy_forms_tags crispy_forms_gds %}{% error_summary form %}{% crispy form %}").render(
+        Context({"form": form})
+    )
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', html)
+    for target, _ in links:
+        assert re.search(rf'<input[^>]* id="{target}"', html), f"no input with id {target}"
+    return links
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "target"),
+    [("", "", "", "0"), ("3", "", "2023", "1"), ("3", "4", "1066", "2"), (HUGE, "1", "2023", "0"),
+     ("30", "2", "2023", "0")],
+)  # fmt: skip
+def test_the_error_summary_links_to_the_input_to_fix(day: str, month: str, year: str, target: str) -> None:
+    form = ReviewForm({"reviewed_on_0": day, "reviewed_on_1": month, "reviewed_on_2": year})
+    assert not form.is_valid()
+    links = _summary_links(form)
+    assert len(links) == 1  # once, not again for the whole field
+    assert links[0][0] == f"id_reviewed_on_{target}"
+
+
+@pytest.mark.django_db
+def test_a_huge_day_on_a_real_page_is_a_400_with_the_message(personas: Personas, tracking: TrackingRecord) -> None:
+    url = reverse("recommendations:tracking_review", args=[tracking.pk])
+    data = {"version": tracking.version, "note": "On track", "reviewed_on_0": HUGE, "reviewed_on_1": "1",
+            "reviewed_on_2": "2024"}  # fmt: skip
+    response = client_for(personas.liaison).post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Date of the review must be a real date" in page and 'href="#id_reviewed_on_0"' in page
+
+
+# --- required and too-long fields --------------------------------------------------------------
+
+
+class MixedForm(GovukFormMixin, forms.Form):
+    summary = text_area("Summary", max_length=100)
+    status = forms.ChoiceField(label="Status", choices=[("a", "A")], widget=forms.RadioSelect)
+    reasons = text_area("Reasons for the decision")
+    victim_name = forms.CharField(label="Victim's name", max_length=20)
+    force = forms.ChoiceField(label="IOPC reference", choices=[("a", "A")])
+    owner = forms.ChoiceField(label="Owner", choices=[("a", "A")])
+    update = text_area("Update")
+    file = forms.FileField(label="New version of the file")
+    size = forms.IntegerField(label="Number of cases", min_value=1, max_value=500)
+    agree = forms.BooleanField(label="I make this declaration")
+    arrival = forms.ChoiceField(label="How did it arrive?", choices=[("a", "A")])
+    explicit = forms.CharField(label="Explicit", error_messages={"required": "Say it my way"}, max_length=5)
+
+
+def test_required_messages_are_worded_from_the_label_and_the_kind_of_input() -> None:
+    errors = MixedForm({}).errors
+    assert {name: messages[0] for name, messages in errors.items()} == {
+        "summary": "Enter a summary",
+        "status": "Select a status",
+        "reasons": "Enter the reasons for the decision",
+        "victim_name": "Enter the victim's name",
+        "force": "Select the IOPC reference",
+        "owner": "Select an owner",
+        "update": "Enter an update",
+        "file": "Select the new version of the file",
+        "size": "Enter the number of cases",
+        "agree": "Tick the box: I make this declaration",
+        "arrival": "Select an answer",
+        "explicit": "Say it my way",
+    }
+
+
+def test_too_long_and_out_of_range_values_say_the_limit() -> None:
+    errors = MixedForm({"summary": "x" * 101, "victim_name": "y" * 21, "size": "501"}).errors
+    assert errors["summary"] == ["Summary must be 100 characters or less"]
+    assert errors["victim_name"] == ["Victim's name must be 20 characters or less"]
+    assert errors["size"] == ["Number of cases must be between 1 and 500"]
+
+
+def test_a_limited_text_area_shows_the_gov_uk_character_count() -> None:
+    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": MixedForm()}))
+    assert 'data-module="govuk-character-count" data-maxlength="100"' in html
+    assert "You can enter up to 100 characters" in html
+    assert re.search(r'<textarea[^>]*class="[^"]*govuk-js-character-count', html)
+    # The count lets people paste and then shorten; a maxlength attribute would cut their text silently.
+    assert not re.search(r"<textarea[^>]* maxlength=", html)
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+def _sign_in(client: Client, username: str, password: str) -> str:
+    return client.post("/accounts/login/", {"username": username, "password": password}).content.decode()
+
+
+def _summary(page: str) -> list[str]:
+    return re.findall(r'<a href="#[^"]*">([^<]*)</a>', page.split("govuk-error-summary__list", 1)[-1].split("</ul>")[0])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("", "", "Enter your username and password"),
+        ("wmp.liaison", "", "Enter your password"),
+        ("", "x", "Enter your username"),
+        ("wmp.liaison", "wrong", "Enter a correct username and password. The password is case-sensitive"),
+    ],
+)
+def test_sign_in_shows_one_error(personas: Personas, username: str, password: str, message: str) -> None:
+    assert _summary(_sign_in(Client(), username, password)) == [message]
+
+
+@pytest.mark.django_db
+def test_an_empty_password_does_not_clear_the_failed_attempts(personas: Personas) -> None:
+    client = Client()
+    for _ in range(django_settings.LOGIN_FAILURE_LIMIT):
+        _sign_in(client, "wmp.liaison", "wrong")
+        _sign_in(client, "wmp.liaison", "")
+    assert "locked" in _sign_in(client, "wmp.liaison", PASSWORD)
