@@ -191,3 +191,16 @@ def test_an_empty_password_does_not_clear_the_failed_attempts(personas: Personas
         _sign_in(client, "wmp.liaison", "wrong")
         _sign_in(client, "wmp.liaison", "")
     assert "locked" in _sign_in(client, "wmp.liaison", PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_mebibyte_update_is_refused_with_its_limit_and_nothing_written(
+    personas: Personas, tracking: TrackingRecord
+) -> None:
+    url = reverse("recommendations:tracking_update", args=[tracking.pk])
+    response = client_for(personas.owner).post(url, {"version": tracking.version, "text": "x" * 2**20})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Progress update must be 5,000 characters or less" in page
+    assert 'data-maxlength="5000"' in page and "You can enter up to 5000 characters" in page
+    assert not tracking.updates.exists()

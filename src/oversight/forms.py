@@ -17,6 +17,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.forms.utils import pretty_name
 
 DATE_HINT = "For example, 27 3 2023"
 
@@ -59,6 +61,8 @@ def _the(label: object) -> str:
 def required_message(field: forms.Field) -> str:
     """The GOV.UK message for a required field left empty, worded by what kind of input it is."""
     widget = field.widget
+    if widget.is_hidden:  # the page itself sends it: only an old or altered page leaves it out
+        return "Reload the page and try again"
     if isinstance(widget, forms.CheckboxInput):
         return f"Tick the box: {field_name(field.label)}"
     if str(field.label or "").rstrip().endswith("?"):
@@ -70,10 +74,12 @@ def required_message(field: forms.Field) -> str:
 _DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
 
 
-def govuk_messages(field: forms.Field) -> None:
+def govuk_messages(name: str, field: forms.Field) -> None:
     """Replace Django's generic messages ("This field is required.") with ones that name the field."""
     if isinstance(field, forms.MultiValueField):
         return  # the date field words its own
+    if not field.label:
+        field.label = pretty_name(name)
     messages = field.error_messages
     name = field_name(field.label)
     if str(messages.get("required")) == _DJANGO_REQUIRED:
@@ -127,8 +133,8 @@ class GovukFormMixin:
 
     def full_clean(self) -> None:
         # Worded at validation time so fields added or relabelled in a form's __init__ are covered.
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            govuk_messages(field)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            govuk_messages(name, field)
         super().full_clean()  # type: ignore[misc]
 
 
@@ -140,6 +146,12 @@ def text_area(
     return forms.CharField(
         label=label, required=required, help_text=hint, max_length=max_length, widget=widget, **kwargs
     )
+
+
+def limit_length(field: forms.Field, max_length: int) -> None:
+    """Give a field its form did not limit (Django's password fields) a maximum length."""
+    field.max_length = max_length  # type: ignore[attr-defined]
+    field.validators.append(MaxLengthValidator(max_length))
 
 
 PARTS = ("day", "month", "year")

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import GovukFormMixin, limit_length
 
 from .models import is_locked_out, record_attempt
 
@@ -23,6 +23,10 @@ MISSING_MESSAGES = {
 }
 
 
+# Long enough for any passphrase or password manager; a bound on what is hashed per request.
+PASSWORD_MAX_LENGTH = 256
+
+
 def _client_ip(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
@@ -32,6 +36,10 @@ class LockoutAuthenticationForm(GovukFormMixin, AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. The password is case-sensitive",
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_length(self.fields["password"], PASSWORD_MAX_LENGTH)
 
     def clean(self) -> dict[str, Any]:
         missing = tuple(name for name in ("username", "password") if self.has_error(name, "required"))
@@ -53,4 +61,7 @@ class LockoutAuthenticationForm(GovukFormMixin, AuthenticationForm):
 
 
 class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit_length(field, PASSWORD_MAX_LENGTH)

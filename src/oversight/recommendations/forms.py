@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from oversight.forms import DATE_HINT, GovukDateField, GovukFormMixin
+from oversight.forms import DATE_HINT, LONG_TEXT, GovukDateField, GovukFormMixin, text_area
 from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, find_deadline_phrase
 from oversight.organisations.models import Organisation
 
@@ -24,12 +24,16 @@ class VersionedForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def reason_field(label: str, *, required: bool = True, hint: str = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, help_text=hint, widget=forms.Textarea(attrs={"rows": 4}))
+def reason_field(label: str, *, required: bool = True, hint: str = "", **kwargs: Any) -> forms.CharField:
+    return text_area(label, required=required, hint=hint, **kwargs)
 
 
 class UpdateForm(VersionedForm):
-    text = reason_field("Progress update", hint="What has been done since the last update. It cannot be changed later.")
+    text = reason_field(
+        "Progress update",
+        hint="What has been done since the last update. It cannot be changed later.",
+        max_length=LONG_TEXT,
+    )
 
 
 class EvidenceForm(GovukFormMixin, forms.Form):
@@ -87,7 +91,9 @@ class WorkStatusForm(VersionedForm):
 
 class ExtensionRequestForm(VersionedForm):
     requested_due_on = GovukDateField(label="New due date")
-    reason = reason_field("Why is an extension needed?")
+    reason = reason_field(
+        "Why is an extension needed?", error_messages={"required": "Enter why an extension is needed"}
+    )
 
 
 class ExtensionDecisionForm(VersionedForm):
@@ -151,7 +157,7 @@ class ReportForm(GovukFormMixin, forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"class": "govuk-input"}),
     )
-    summary = reason_field("Summary (optional)", required=False)
+    summary = reason_field("Summary (optional)", required=False, max_length=LONG_TEXT)
     coverage = forms.ChoiceField(
         label="Forces covered",
         widget=forms.RadioSelect,
@@ -188,7 +194,7 @@ class ItemForm(GovukFormMixin, forms.Form):
     reference = forms.CharField(label="Inspectorate's reference (optional)", max_length=40, required=False,
                                 help_text="For example, 10618")  # fmt: skip
     number = forms.CharField(label="Number in the report (optional)", max_length=40, required=False)
-    text = reason_field("Text as written in the report")
+    text = reason_field("Text as written in the report", max_length=LONG_TEXT)
     deadline_phrase = forms.CharField(
         label="Deadline as written (optional)",
         max_length=120,
