@@ -3,18 +3,26 @@ the sign-in form, and workforce files too large for the csv module or for memory
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+import tracemalloc
 
 import pytest
 from django import forms
 from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile, UploadedFile
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
 from oversight.forms import GovukDateField, GovukFormMixin, text_area
+from oversight.organisations.models import Organisation
 from oversight.recommendations.models import TrackingRecord
+from oversight.workforce.forms import CsvUpload, ImportForm
+from oversight.workforce.importer import ImportReport, import_workforce
+from oversight.workforce.models import Person
+from oversight.workforce.services import COLUMNS
 from tests.conftest import client_for
 from tests.personas import PASSWORD, Personas
 
@@ -204,3 +212,100 @@ def test_a_mebibyte_update_is_refused_with_its_limit_and_nothing_written(
     assert "Progress update must be 5,000 characters or less" in page
     assert 'data-maxlength="5000"' in page and "You can enter up to 5000 characters" in page
     assert not tracking.updates.exists()
+
+
+# --- workforce files ----------------------------------------------------------------------------
+
+WORKFORCE_HEADER = ",".join(COLUMNS)
+
+
+def _row(**values: str) -> str:
+    return ",".join(values.get(column, "") for column in COLUMNS)
+
+
+def _workforce(*rows: str) -> bytes:
+    return ("\r\n".join([WORKFORCE_HEADER, *rows]) + "\r\n").encode()
+
+
+def _checked(content: bytes, temporary: bool = False) -> CsvUpload:
+    if temporary:  # as Django keeps an upload over FILE_UPLOAD_MAX_MEMORY_SIZE: on disk
+        upload: UploadedFile = TemporaryUploadedFile("people.csv", "text/csv", len(content), "utf-8")
+        upload.write(content)
+    else:
+        upload = SimpleUploadedFile("people.csv", content)
+    form = ImportForm(files={"file": upload})
+    assert form.is_valid(), form.errors
+    checked: CsvUpload = form.cleaned_data["file"]
+    return checked
+
+
+def _import(force: Organisation, upload: CsvUpload) -> ImportReport:
+    with upload.open_text() as text:
+        return import_workforce(force, text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("temporary", [False, True])
+def test_a_field_over_the_csv_modules_limit_is_a_row_error(wmp: Organisation, temporary: bool) -> None:
+    huge = "x" * (csv.field_size_limit() + 1)
+    content = _workforce(
+        _row(record="person", staff_number="1001", name="Asha Khan", kind="officer"),
+        _row(record="person", staff_number="1002", name=huge, kind="officer"),
+        _row(record="person", staff_number="1003", name="Cara Ward", kind="robot"),
+    )
+    report = _import(wmp, _checked(content, temporary))
+    assert [(error.line, error.message.split(",")[0]) for error in report.errors] == [
+        (3, "a field is longer than 131"),
+        (4, "kind 'robot' must be one of officer"),
+    ]
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_value_longer_than_its_column_is_a_row_error_and_quoted_values_are_cut(wmp: Organisation) -> None:
+    content = _workforce(
+        _row(record="person", staff_number="1" * 21, name="Asha Khan", kind="officer"),
+        _row(record="person", staff_number="1002", name="Ben Jones", kind="k" * 5, service_start="2020-01-01x"),
+        _row(record="x" * 100, staff_number="1003"),
+    )
+    report = _import(wmp, _checked(content))
+    assert [str(error) for error in report.errors] == [
+        "Row 2: staff_number is longer than 20 characters",
+        "Row 3: service_start is longer than 10 characters",
+        f"Row 4: record '{'x' * 40}...' is not one of unit, person, posting, line_management, association, "
+        "case_involvement",
+    ]
+    assert not Person.objects.exists()
+
+
+def _large_file(people: int) -> bytes:
+    rows = [_row(record="unit", unit="Response Team B", area="Walsall")]
+    team = {"unit": "Response Team B", "area": "Walsall"}
+    for n in range(100000, 100000 + people):
+        rows += [
+            _row(record="person", staff_number=str(n), name=f"Person number {n}", kind="officer",
+                 rank_or_grade="PC", role="Response officer", service_start="2010-01-01", works_with_vulnerable="no"),
+            _row(record="posting", staff_number=str(n), started_on="2015-01-01", **team),
+            _row(record="association", staff_number=str(n), other_staff_number=str(n + 1),
+                 association_kind="friendship", declared_on="2020-01-01",
+                 note="Trained together at the college in the same intake"),
+        ]  # fmt: skip
+    return _workforce(*rows, _row(record="person", name="No staff number", kind="officer"))
+
+
+@pytest.mark.django_db
+def test_a_large_file_refused_at_its_last_row_is_read_as_a_stream(wmp: Organisation) -> None:
+    content = _large_file(10000)  # about 2.6 MB
+    upload = SimpleUploadedFile("people.csv", content)
+    tracemalloc.start()
+    try:
+        form = ImportForm(files={"file": upload})
+        assert form.is_valid(), form.errors
+        report = _import(wmp, form.cleaned_data["file"])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [str(error) for error in report.errors] == ["Row 30003: staff_number is missing"]
+    assert report.rows == 30002 and not Person.objects.exists()
+    # Held whole, as text and then parsed into full rows, it took 16 times its size.
+    assert peak < 7 * len(content), f"peak {peak:,} bytes for a file of {len(content):,}"

@@ -47,7 +47,8 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
     """Import the file into the force's register (all or nothing) and record who imported what."""
     if not access.can_manage_register(by, force):
         raise PermissionDenied("You cannot import this force's workforce.")
-    report = import_workforce(force, io.StringIO(upload.text, newline=""))
+    with upload.open_text() as text:
+        report = import_workforce(force, text)
     if report.ok:
         outcome, summary = ImportOutcome.IMPORTED, describe_counts(report.counts, report.new_people)
     else:
@@ -57,7 +58,7 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
         user=by,
         filename=upload.filename,
         sha256=upload.sha256,
-        rows=_data_rows(upload.text),
+        rows=report.rows,
         outcome=outcome,
         summary=summary,
     )
@@ -84,10 +85,6 @@ def describe_counts(counts: dict[str, int], added_people: int) -> str:
 
 def _describe_errors(report: ImportReport) -> str:
     return f"{_plural(len(report.errors), 'error')}; the first: {report.errors[0]}"
-
-
-def _data_rows(text: str) -> int:
-    return max(sum(1 for row in csv.reader(io.StringIO(text, newline="")) if any(row)) - 1, 0)
 
 
 # --- the register's summary -------------------------------------------------------------------
