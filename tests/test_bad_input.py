@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from oversight.forms import GovukDateField, GovukFormMixin, text_area
 from oversight.organisations.models import Organisation
+from oversight.recommendations.forms import ReportForm
 from oversight.recommendations.models import TrackingRecord
 from oversight.workforce.forms import CsvUpload, ImportForm
 from oversight.workforce.importer import ImportReport, import_workforce
@@ -25,6 +26,7 @@ from oversight.workforce.models import Person
 from oversight.workforce.services import COLUMNS
 from tests.conftest import client_for
 from tests.personas import PASSWORD, Personas
+from tests.test_api import api_client
 
 HUGE = "99999999999999999999"
 
@@ -309,3 +311,21 @@ def test_a_large_file_refused_at_its_last_row_is_read_as_a_stream(wmp: Organisat
     assert report.rows == 30002 and not Person.objects.exists()
     # Held whole, as text and then parsed into full rows, it took 16 times its size.
     assert peak < 7 * len(content), f"peak {peak:,} bytes for a file of {len(content):,}"
+
+
+# --- ids and numbers past the database's integers ------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"limit": HUGE}, {"offset": HUGE}, {"limit": "0"}, {"offset": "-1"}])
+def test_api_pages_past_the_databases_integers_are_refused(personas: Personas, query: dict[str, str]) -> None:
+    response = api_client(personas.liaison).get("/api/v1/recommendations/reports", query)
+    assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_force_id_past_the_databases_integers_is_not_a_choice(personas: Personas, wmp: Organisation) -> None:
+    form = ReportForm({"title": "PEEL", "kind": "peel", "coverage": "chosen", "forces": [str(wmp.pk), HUGE],
+                       "published_on_0": "1", "published_on_1": "2", "published_on_2": "2023"})  # fmt: skip
+    assert not form.is_valid()
+    assert form.errors["forces"] == ["Select the forces from the choices given"]

@@ -82,7 +82,7 @@ def test_add_report_for_all_forces(personas: Personas) -> None:
         ({"published_on_0": "31", "published_on_1": "2"}, "Publication date must be a real date"),
         ({"published_on_2": "23"}, "Year must include 4 numbers"),
         ({"published_on_2": str(dt.date.today().year + 2)}, "today or in the past"),
-        ({"forces": []}, "Choose the forces"),
+        ({"forces": []}, "Select the forces the report covers"),
         ({"title": ""}, "Enter a title"),
     ],
 )

@@ -72,6 +72,11 @@ def required_message(field: forms.Field) -> str:
 
 
 _DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+# Django's own wording echoes the value sent, however long; these name the field instead.
+_ECHOING = {
+    "invalid_choice": str(forms.ChoiceField.default_error_messages["invalid_choice"]),
+    "invalid_pk_value": str(forms.ModelMultipleChoiceField.default_error_messages["invalid_pk_value"]),
+}
 
 
 def govuk_messages(name: str, field: forms.Field) -> None:
@@ -84,6 +89,9 @@ def govuk_messages(name: str, field: forms.Field) -> None:
     name = field_name(field.label)
     if str(messages.get("required")) == _DJANGO_REQUIRED:
         messages["required"] = required_message(field)
+    for code, django_message in _ECHOING.items():
+        if str(messages.get(code)) == django_message:
+            messages[code] = f"Select {_the(field.label)} from the choices given"  # noqa: S608 (not SQL)
     if getattr(field, "max_length", None):
         messages.setdefault("max_length", f"{name} must be {field.max_length:,} characters or less")  # type: ignore[attr-defined]
     if (low := getattr(field, "min_value", None)) is not None and (high := getattr(field, "max_value", None)):
@@ -149,9 +157,27 @@ def text_area(
 
 
 def limit_length(field: forms.Field, max_length: int) -> None:
-    """Give a field its form did not limit (Django's password fields) a maximum length."""
+    """Give a field its form did not limit (Django's sign-in and password fields) a maximum length."""
     field.max_length = max_length  # type: ignore[attr-defined]
     field.validators.append(MaxLengthValidator(max_length))
+
+
+# The largest id a database's integer column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id beyond the database's integers as not one of the choices (SQLite would raise OverflowError)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # Django's own check refuses it
+            if not -MAX_ID - 1 <= number <= MAX_ID:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().clean(value)
 
 
 PARTS = ("day", "month", "year")
@@ -192,6 +218,8 @@ class GovukDateField(DateInputField):
         if not_numbers:
             raise self._error(not_numbers[0], f"{name} must be a real date", "invalid_date")
         day, month, year = parts
+        if len(day) > 2 or len(month) > 2:
+            raise self._error(0 if len(day) > 2 else 1, f"{name} must be a real date", "invalid_date")
         if len(year) != 4:
             raise self._error(2, "Year must include 4 numbers", "invalid_year")
         low, high = self.years
@@ -199,7 +227,7 @@ class GovukDateField(DateInputField):
             raise self._error(2, f"Year must be between {low} and {high}", "year_range")
         try:
             return dt.date(int(year), int(month), int(day))
-        except (ValueError, OverflowError) as error:
+        except ValueError as error:
             raise self._error(0 if int(month) <= 12 else 1, f"{name} must be a real date", "invalid_date") from error
 
     def _error(self, part: int, message: str, code: str) -> ValidationError:

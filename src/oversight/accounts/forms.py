@@ -39,16 +39,16 @@ class LockoutAuthenticationForm(GovukFormMixin, AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Django sets the username's max_length for the HTML attribute only, without its validator.
+        limit_length(self.fields["username"], self.username_field.max_length or 150)
         limit_length(self.fields["password"], PASSWORD_MAX_LENGTH)
 
     def clean(self) -> dict[str, Any]:
-        missing = tuple(name for name in ("username", "password") if self.has_error(name, "required"))
-        if missing:
+        if self.errors:
             # No password checked, so no attempt recorded (a success would clear the failures).
-            self.errors.clear()
-            self.add_error(missing[0], MISSING_MESSAGES.get(missing, "Enter your username and password"))
+            self._keep_one_error()
             return self.cleaned_data
-        username = self.cleaned_data.get("username") or ""
+        username = self.cleaned_data["username"]
         if is_locked_out(username):
             raise forms.ValidationError(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked")
         try:
@@ -58,6 +58,12 @@ class LockoutAuthenticationForm(GovukFormMixin, AuthenticationForm):
             raise
         record_attempt(username, True, _client_ip(self.request))
         return cleaned
+
+    def _keep_one_error(self) -> None:
+        missing = tuple(name for name in ("username", "password") if self.has_error(name, "required"))
+        field, errors = (missing[0], [MISSING_MESSAGES[missing]]) if missing else next(iter(self.errors.items()))
+        self.errors.clear()
+        self.add_error(field, errors[0])
 
 
 class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):

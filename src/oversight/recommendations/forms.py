@@ -9,7 +9,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from oversight.forms import DATE_HINT, LONG_TEXT, GovukDateField, GovukFormMixin, text_area
+from oversight.forms import (
+    DATE_HINT,
+    LONG_TEXT,
+    GovukDateField,
+    GovukFormMixin,
+    ModelMultipleChoiceField,
+    text_area,
+)
 from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, find_deadline_phrase
 from oversight.organisations.models import Organisation
 
@@ -163,15 +170,15 @@ class ReportForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         choices=[(FORCES_ALL, "All forces"), (FORCES_CHOSEN, "The forces chosen below")],
     )
-    forces = forms.ModelMultipleChoiceField(
+    forces = ModelMultipleChoiceField(
         label="Forces", queryset=Organisation.objects.forces(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("coverage") == FORCES_CHOSEN and not data.get("forces"):
-            self.add_error("forces", "Choose the forces the report covers, or choose all forces.")
+        if data.get("coverage") == FORCES_CHOSEN and not data.get("forces") and "forces" not in self.errors:
+            self.add_error("forces", "Select the forces the report covers, or select all forces")
         if (published := data.get("published_on")) and published > dt.date.today():
             self.add_error("published_on", "The publication date must be today or in the past.")
         return data
