@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import tracemalloc
 
@@ -329,3 +330,18 @@ def test_a_force_id_past_the_databases_integers_is_not_a_choice(personas: Person
                        "published_on_0": "1", "published_on_1": "2", "published_on_2": "2023"})  # fmt: skip
     assert not form.is_valid()
     assert form.errors["forces"] == ["Select the forces from the choices given"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("updates", {"text": "a\x00b"}), ("transitions", {"action": "submit", "reason": "a\x00b", "version": 1}),
+     ("updates", {"text": "x" * 5001}), ("transitions", {"action": "x" * 41, "version": 1})],
+)  # fmt: skip
+def test_api_text_with_a_nul_or_over_its_limit_is_refused(
+    personas: Personas, tracking: TrackingRecord, path: str, body: dict[str, object]
+) -> None:
+    url = f"/api/v1/recommendations/tracking/{tracking.pk}/{path}"
+    response = api_client(personas.owner).post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 422
+    assert not tracking.updates.exists()

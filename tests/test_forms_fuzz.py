@@ -231,7 +231,8 @@ def test_every_form_uses_the_gov_uk_mixin() -> None:
 
 
 def _clients(world: dict[str, Any]) -> list[Client]:
-    return [api_client(world["personas"].liaison), api_client(world["case_personas"].psd_lead)]
+    personas, case_personas = world["personas"], world["case_personas"]
+    return [api_client(personas.liaison), api_client(personas.owner), api_client(case_personas.psd_lead)]
 
 
 def _operations(client: Client) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:

@@ -32,6 +32,8 @@ SHORT_TEXT = 500
 TEXT = 2000
 LONG_TEXT = 5000
 DOCUMENT_TEXT = 20000
+# For API text: PostgreSQL text cannot hold a NUL character (forms refuse it through Django's CharField).
+NO_NUL = r"^[^\x00]*$"
 
 _QUESTION_WORDS = ("how", "why", "what", "when", "where", "who", "which", "whether", "if")
 _ARTICLES = ("the", "a", "an", "your", "their", "its")

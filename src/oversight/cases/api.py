@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from oversight.forms import NO_NUL
+
 from . import access, services
 from .models import Arrival, Case, CaseQuerySet, CaseStatus, ConductStatus, CriminalStatus, Subject, TeamMember
 from .search import search_cases
@@ -111,7 +113,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, o
 
 @router.get("/search", response=CaseListOut, summary="Search the PPDA cases you may see")
 def search(
-    request: HttpRequest, q: Query[Annotated[str, Field(max_length=SEARCH_MAX_LENGTH)]], filters: Query[CaseFilters]
+    request: HttpRequest,
+    q: Query[Annotated[str, Field(max_length=SEARCH_MAX_LENGTH, pattern=NO_NUL)]],
+    filters: Query[CaseFilters],
 ) -> dict[str, object]:
     """By case reference, victim's name, or subject's name or staff number (at least 2 characters)."""
     return _listing(search_cases(_user(request), q), filters)
