@@ -21,9 +21,10 @@ line-management, association and case row must belong to a person row in the sam
 manager or other person it names may be in the file or already in the force's register. A person's
 current unit is the `unit` on their row, or else the unit of their open posting.
 
-The file is read as a stream, one row at a time, and only the columns each record uses are kept,
-so a large file does not sit in memory twice; a field longer than its column allows (or than the
-csv module reads at all) is an error on its row.
+The file is read as a stream, one row at a time. A file that can be read again is read twice: first
+checked keeping only what the checks across rows need, then, if no row has an error, read for what
+is written, so a large file that is refused never sits in memory. A field longer than its column
+allows (or than the csv module reads at all) is an error on its row.
 """
 
 from __future__ import annotations
@@ -72,12 +73,20 @@ COLUMN_LIMITS = {
 }
 DATE_COLUMNS = ("service_start", "started_on", "ended_on", "declared_on")
 # What each record keeps after its row is checked (the rest of the row is let go).
-KEPT_COLUMNS = {
+KEPT_COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("name", "kind", "rank_or_grade", "role", "unit", "area", "service_start", "works_with_vulnerable"),
     "posting": ("unit", "area"),
     "line_management": ("manager_staff_number",),
     "association": ("other_staff_number", "association_kind", "note"),
     "case_involvement": ("case_reference", "case_role"),
+}
+# What each record keeps while the file is only checked: what the checks across rows read.
+CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("unit", "area"),
+    "posting": ("unit", "area"),
+    "line_management": ("manager_staff_number",),
+    "association": ("other_staff_number",),
+    "case_involvement": (),
 }
 # Columns whose values repeat from row to row: one copy of each value is kept.
 REPEATING = frozenset({"kind", "rank_or_grade", "role", "unit", "area", "works_with_vulnerable", "association_kind"})
@@ -120,6 +129,7 @@ class _Parsed:
     people: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
     rows: dict[str, list[_Period]] = field(default_factory=lambda: defaultdict(list))
     data_rows: int = 0
+    columns: dict[str, tuple[str, ...]] = field(default_factory=lambda: KEPT_COLUMNS)
 
 
 class _Row:
@@ -162,12 +172,10 @@ class _Row:
             self.fail(f"{name} is longer than {limits[name]:,} characters")
         return not too_long
 
-    def kept(self, record: str) -> dict[str, str]:
-        """The columns the record's writing uses, stripped; repeating values shared between rows."""
+    def kept(self, columns: tuple[str, ...]) -> dict[str, str]:
+        """The columns kept of the row, stripped; repeating values shared between rows."""
         return {
-            name: sys.intern(value) if name in REPEATING else value
-            for name in KEPT_COLUMNS[record]
-            if (value := self.get(name))
+            name: sys.intern(value) if name in REPEATING else value for name in columns if (value := self.get(name))
         }
 
 
@@ -178,12 +186,16 @@ def _shown(text: str) -> str:
 def import_workforce(force: Organisation, file: TextIO) -> ImportReport:
     """Check every row; write the register only if no row has an error."""
     report = ImportReport()
-    parsed = _parse(file, report.errors)
+    rereadable = file.seekable()
+    parsed = _parse(file, report.errors, CHECKED_COLUMNS if rereadable else KEPT_COLUMNS)
     report.rows = parsed.data_rows
     if not report.errors:
         _check_references(force, parsed, report.errors)
     if report.errors:
         return report
+    if rereadable:
+        file.seek(0)
+        parsed = _parse(file, report.errors, KEPT_COLUMNS)
     try:
         with transaction.atomic():
             report.counts, report.new_people = _write(force, parsed)
@@ -195,7 +207,7 @@ def import_workforce(force: Organisation, file: TextIO) -> ImportReport:
 # --- reading and checking each row on its own ----------------------------------------------------
 
 
-def _parse(file: TextIO, errors: list[RowError]) -> _Parsed:
+def _parse(file: TextIO, errors: list[RowError], columns: dict[str, tuple[str, ...]]) -> _Parsed:
     reader = csv.DictReader(file)
     try:
         header = reader.fieldnames
@@ -206,7 +218,7 @@ def _parse(file: TextIO, errors: list[RowError]) -> _Parsed:
         if not errors:
             errors.append(RowError(1, "the header row must include a 'record' column"))
         return _Parsed()
-    parsed = _Parsed()
+    parsed = _Parsed(columns=columns)
     for line, values in _rows(reader, errors):
         row = _Row(line, values, errors)
         parsed.data_rows += any(value for value in values.values() if isinstance(value, str))
@@ -264,7 +276,7 @@ def _read_person(row: _Row, parsed: _Parsed) -> None:
     if number in parsed.people:
         row.fail(f"staff number {number} appears twice (first on row {parsed.people[number][0]})")
     elif number:
-        parsed.people[number] = (row.line, row.kept("person"))
+        parsed.people[number] = (row.line, row.kept(parsed.columns["person"]))
 
 
 def _read_period(row: _Row, record: str, parsed: _Parsed) -> None:
@@ -277,7 +289,7 @@ def _read_period(row: _Row, record: str, parsed: _Parsed) -> None:
         row.fail(f"ended_on {ended} is before started_on {started}")
     _read_record_fields(row, record, number)
     if started and len(row.errors) == errors_before:
-        parsed.rows[record].append(_Period(row.line, number, started, ended, row.kept(record)))
+        parsed.rows[record].append(_Period(row.line, number, started, ended, row.kept(parsed.columns[record])))
 
 
 def _read_record_fields(row: _Row, record: str, number: str) -> None:
