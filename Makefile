@@ -6,8 +6,10 @@ VENDOR := src/oversight/static/vendor
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The same default as settings.DATA_DIR: the SQLite file, static files and evidence live here.
+DATA_DIR := $(or $(OVERSIGHT_DATA_DIR),var)
 
-.PHONY: install run test lint clean chromium bench
+.PHONY: install run reset-demo test lint clean chromium bench
 
 install: $(STAMP) $(VENDOR)/.built
 
@@ -37,10 +39,17 @@ chromium:
 		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
 
 run: install
-	mkdir -p var/staticfiles
+	mkdir -p $(DATA_DIR)
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight load_demo
 	$(BIN)/oversight runserver $(HOST):$(PORT)
+
+# Start the demo again from nothing: deletes the local SQLite database and evidence files, then runs.
+reset-demo:
+	@test -z "$(DATABASE_URL)" || { echo "reset-demo only deletes the local SQLite database; unset DATABASE_URL" >&2; exit 1; }
+	rm -f $(DATA_DIR)/oversight.sqlite3 $(DATA_DIR)/oversight.sqlite3-wal $(DATA_DIR)/oversight.sqlite3-shm
+	rm -rf $(DATA_DIR)/media
+	$(MAKE) run
 
 test: install chromium
 	$(BIN)/pytest

@@ -147,9 +147,9 @@ def test_a_police_staff_victim_is_found_by_staff_number(case_personas: CasePerso
     [
         ({"subject_staff_numbers": "WM99999"}, "No one with staff number WM99999 is in the workforce register"),
         ({"subject_staff_numbers": "AS10442"}, "No one with staff number AS10442"),  # another force's officer
-        ({"subject_staff_numbers": ""}, "This field is required"),
+        ({"subject_staff_numbers": ""}, "Enter the subjects&#x27; staff numbers"),
         ({"received_on_2": str(dt.date.today().year + 1)}, "The date received cannot be in the future."),
-        ({"victim_name": ""}, "This field is required"),
+        ({"victim_name": ""}, "Enter the victim&#x27;s name"),
         ({"victim_is_police_staff": "on", "victim_staff_number": "WM00000"}, "No one with staff number WM00000"),
         ({"victim_is_police_staff": "on", "victim_staff_number": SUBJECT_STAFF_NUMBER}, "cannot also be a subject"),
     ],

@@ -337,7 +337,7 @@ def test_meeting_form_refuses_impossible_and_duplicate_dates(history: History, p
     client = client_for(personas.liaison)
     impossible = client.post(url, {"held_on_0": "31", "held_on_1": "2", "held_on_2": "2023"})
     duplicate = client.post(url, {"held_on_0": "29", "held_on_1": "9", "held_on_2": "2022"})
-    assert impossible.status_code == 400 and "Enter a real date" in impossible.content.decode()
+    assert impossible.status_code == 400 and "Date of the meeting must be a real date" in impossible.content.decode()
     assert duplicate.status_code == 400 and "already has a meeting" in duplicate.content.decode()
     assert history.committee.meetings.count() == 2
 

@@ -79,11 +79,11 @@ def test_add_report_for_all_forces(personas: Personas) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"published_on_0": "31", "published_on_1": "2"}, "Enter a real date"),
-        ({"published_on_2": "23"}, "The year must include 4 numbers"),
+        ({"published_on_0": "31", "published_on_1": "2"}, "Publication date must be a real date"),
+        ({"published_on_2": "23"}, "Year must include 4 numbers"),
         ({"published_on_2": str(dt.date.today().year + 2)}, "today or in the past"),
-        ({"forces": []}, "Choose the forces"),
-        ({"title": ""}, "This field is required"),
+        ({"forces": []}, "Select the forces the report covers"),
+        ({"title": ""}, "Enter a title"),
     ],
 )
 def test_bad_report_input_writes_nothing(
@@ -123,7 +123,7 @@ def test_add_recommendation_linked_to_cause_of_concern(personas: Personas, wmp: 
         ({"deadline_phrase": "When convenient"}, "Cannot work out a due date"),
         ({"deadline_phrase": "By March 2020"}, "before the report was published"),
         ({"deadline_phrase": "By 31 February 2023"}, "does not exist"),
-        ({"text": ""}, "This field is required"),
+        ({"text": ""}, "Enter the text as written in the report"),
     ],
 )
 def test_bad_item_input_writes_nothing(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,18 @@ def test_production_starts_with_everything_set_and_debug_off() -> None:
     })  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_a_new_data_dir_is_created_so_the_sqlite_database_opens(tmp_path: Path) -> None:
+    data_dir = tmp_path / "new" / "data"
+    script = "import django; django.setup(); from django.db import connection; connection.ensure_connection()"
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "OVERSIGHT_ENV"}}
+    result = subprocess.run(  # noqa: S603 (runs this interpreter with a fixed script)
+        [sys.executable, "-c", script],
+        env={**base, "DJANGO_SETTINGS_MODULE": "oversight.settings", "OVERSIGHT_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (data_dir / "oversight.sqlite3").exists()

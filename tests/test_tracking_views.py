@@ -179,12 +179,13 @@ def test_evidence_needs_a_link_or_a_file_and_a_real_date(personas: Personas, tra
     )  # fmt: skip
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Enter a real date" in page and "govuk-error-summary" in page
+    assert "Effective date must be a real date" in page and "govuk-error-summary" in page
     assert 'value="https://example.org"' in page  # typed input kept
     neither = client.post(
         url, {"title": "Plan", "effective_on_0": "1", "effective_on_1": "2", "effective_on_2": "2023"}
     )
-    assert neither.status_code == 400 and "either a link or a file" in neither.content.decode()
+    assert neither.status_code == 400 and "Enter a link to the evidence or upload a file" in neither.content.decode()
+    assert "not both" not in neither.content.decode()
     assert not Evidence.objects.exists()
 
 
@@ -296,7 +297,7 @@ def test_due_date_is_corrected_only_as_a_recorded_correction(personas: Personas,
     early = client.post(url, {**base, "new_due_on_0": "1", "new_due_on_1": "1", "new_due_on_2": "2020"})
     assert early.status_code == 400 and "before the report was published" in early.content.decode()
     impossible = client.post(url, {**base, "new_due_on_0": "30", "new_due_on_1": "2", "new_due_on_2": "2024"})
-    assert impossible.status_code == 400 and "Enter a real date" in impossible.content.decode()
+    assert impossible.status_code == 400 and "Correct due date must be a real date" in impossible.content.decode()
     no_reason = client.post(url, {**base, "reason": "", "new_due_on_0": "1", "new_due_on_1": "6",
                                   "new_due_on_2": "2024"})  # fmt: skip
     assert no_reason.status_code == 400

@@ -45,6 +45,9 @@ else:
     DEBUG = os.environ.get("DEBUG", "0") == "1"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite cannot create the folder its file lives in: a new OVERSIGHT_DATA_DIR would fail to start.
+    if (sqlite_file := str(DATABASES["default"]["NAME"])) and sqlite_file != ":memory:":
+        Path(sqlite_file).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web process and the worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",

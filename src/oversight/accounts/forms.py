@@ -1,4 +1,4 @@
-"""The login form, refusing locked-out accounts before checking the password."""
+"""The login form, refusing locked-out accounts before checking the password, with one error at a time."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import GovukFormMixin, limit_length
 
 from .models import is_locked_out, record_attempt
 
@@ -15,15 +15,41 @@ LOCKED_MESSAGE = (
     "Try again in {minutes} minutes or ask your administrator to unlock it."
 )
 
+# One message for what is missing, on the first field missing, rather than one per field.
+MISSING_MESSAGES = {
+    ("username",): "Enter your username",
+    ("password",): "Enter your password",
+    ("username", "password"): "Enter your username and password",
+}
+
+
+# Long enough for any passphrase or password manager; a bound on what is hashed per request.
+PASSWORD_MAX_LENGTH = 256
+
 
 def _client_ip(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 class LockoutAuthenticationForm(GovukFormMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. The password is case-sensitive",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the username's max_length for the HTML attribute only, without its validator.
+        limit_length(self.fields["username"], self.username_field.max_length or 150)
+        limit_length(self.fields["password"], PASSWORD_MAX_LENGTH)
+
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        if username and is_locked_out(username):
+        if self.errors:
+            # No password checked, so no attempt recorded (a success would clear the failures).
+            self._keep_one_error()
+            return self.cleaned_data
+        username = self.cleaned_data["username"]
+        if is_locked_out(username):
             raise forms.ValidationError(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked")
         try:
             cleaned = super().clean()
@@ -33,6 +59,15 @@ class LockoutAuthenticationForm(GovukFormMixin, AuthenticationForm):
         record_attempt(username, True, _client_ip(self.request))
         return cleaned
 
+    def _keep_one_error(self) -> None:
+        missing = tuple(name for name in ("username", "password") if self.has_error(name, "required"))
+        field, errors = (missing[0], [MISSING_MESSAGES[missing]]) if missing else next(iter(self.errors.items()))
+        self.errors.clear()
+        self.add_error(field, errors[0])
+
 
 class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit_length(field, PASSWORD_MAX_LENGTH)

@@ -25,7 +25,7 @@ class TokenForm(GovukFormMixin, forms.Form):
         choices=LIFETIMES,
         initial="90",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose when the token expires"},
+        error_messages={"required": "Select when the token expires"},
     )
 
     def expires_at(self) -> dt.datetime | None:

@@ -7,17 +7,22 @@ whether or not it exists, and an excluded person's attempt alerts the PSD lead s
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Annotated, cast
 
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
+
+from oversight.forms import NO_NUL
 
 from . import access, services
 from .models import Arrival, Case, CaseQuerySet, CaseStatus, ConductStatus, CriminalStatus, Subject, TeamMember
 from .search import search_cases
 
 router = Router(tags=["cases"])
+
+# Longer than any reference, name or staff number searched for.
+SEARCH_MAX_LENGTH = 200
 
 
 class ErrorOut(Schema):
@@ -107,7 +112,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, o
 
 
 @router.get("/search", response=CaseListOut, summary="Search the PPDA cases you may see")
-def search(request: HttpRequest, q: str, filters: Query[CaseFilters]) -> dict[str, object]:
+def search(
+    request: HttpRequest,
+    q: Query[Annotated[str, Field(max_length=SEARCH_MAX_LENGTH, pattern=NO_NUL)]],
+    filters: Query[CaseFilters],
+) -> dict[str, object]:
     """By case reference, victim's name, or subject's name or staff number (at least 2 characters)."""
     return _listing(search_cases(_user(request), q), filters)
 

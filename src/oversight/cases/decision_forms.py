@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from oversight.forms import DATE_HINT, GovukDateField, GovukFormMixin
+from oversight.forms import DATE_HINT, LONG_TEXT, TEXT, GovukDateField, GovukFormMixin, text_area
 from oversight.organisations.models import Organisation
 
 from . import access
@@ -22,22 +22,14 @@ from .rules import AUDIT_CHECKLIST, REFERRAL_CRITERIA, REFERRAL_GUIDANCE
 
 
 def reasons_field(label: str = "Reasons", hint: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": MISSING_REASONS},
-    )
+    return text_area(label, hint=hint, max_length=LONG_TEXT, error_messages={"required": MISSING_REASONS})
 
 
-def text_field(label: str, message: str, *, required: bool = True, hint: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=hint,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": message},
-    )
+def text_field(
+    label: str, message: str, *, required: bool = True, hint: str = "", max_length: int = TEXT
+) -> forms.CharField:
+    messages = {"required": message} if message else {}
+    return text_area(label, required=required, hint=hint, rows=3, max_length=max_length, error_messages=messages)
 
 
 class SubjectChoiceField(forms.ModelChoiceField):
@@ -66,7 +58,7 @@ class RecordingForm(CaseForm):
     prefix = "recording"
     recorded_as = forms.ChoiceField(
         label="Record the matter as", choices=RecordedAs.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the matter is recorded."},
+        error_messages={"required": "Select how the matter is recorded"},
     )  # fmt: skip
     reasons = reasons_field()
 
@@ -91,7 +83,7 @@ class ReferralForm(CaseForm):
     )
     outcome = forms.ChoiceField(
         label="Decision", choices=ReferralOutcome.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the matter was referred to the IOPC."},
+        error_messages={"required": "Select whether the matter was referred to the IOPC"},
     )  # fmt: skip
     iopc_reference = forms.CharField(label="IOPC reference", max_length=60, required=False)
     reasons = reasons_field(
@@ -153,11 +145,11 @@ class ConductForm(CaseForm):
     prefix = "conduct"
     subject = SubjectChoiceField(
         queryset=Subject.objects.none(), label="Subject", widget=forms.RadioSelect, empty_label=None,
-        error_messages={"required": "Choose the subject assessed."},
+        error_messages={"required": "Select the subject assessed"},
     )  # fmt: skip
     outcome = forms.ChoiceField(
         label="Conduct assessment", choices=ConductOutcome.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose the outcome of the conduct assessment."},
+        error_messages={"required": "Select the outcome of the conduct assessment"},
     )  # fmt: skip
     relied_on_criminal = forms.BooleanField(
         label="The assessment relied on the criminal outcome",
@@ -177,13 +169,13 @@ class DeploymentForm(CaseForm):
     prefix = "deployment"
     subject = SubjectChoiceField(
         queryset=Subject.objects.none(), label="Subject", widget=forms.RadioSelect, empty_label=None,
-        error_messages={"required": "Choose the subject."},
+        error_messages={"required": "Select the subject"},
     )  # fmt: skip
     deployment = forms.ChoiceField(
         label="Deployment", choices=Deployment.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the subject is deployed."},
+        error_messages={"required": "Select how the subject is deployed"},
     )  # fmt: skip
-    review_on = GovukDateField(label="Review date", required_message="Enter the review date.")
+    review_on = GovukDateField(label="Review date", required_message="Enter the review date")
     reasons = reasons_field("Rationale")
 
 
@@ -191,7 +183,7 @@ class OpenCaseReportForm(CaseForm):
     prefix = "report"
     due_on = forms.TypedChoiceField(
         label="Report due on", coerce=dt.date.fromisoformat, widget=forms.RadioSelect,
-        error_messages={"required": "Choose the report date this report answers."},
+        error_messages={"required": "Select the report date this report answers"},
     )  # fmt: skip
     reasons_still_open = text_field("Why the investigation is still open", "Enter why the investigation is still open.")
     next_steps = text_field("Next steps", "Enter the next steps.")
@@ -215,7 +207,7 @@ class StartAuditForm(GovukFormMixin, forms.Form):
     as_of = GovukDateField(
         label="Audit date",
         help_text=f"The audit covers cases live on this date and those closed in the 12 months before it. {DATE_HINT}",
-        required_message="Enter the audit date.",
+        required_message="Enter the audit date",
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -252,15 +244,15 @@ class AuditEntryForm(VersionForm):
 
 
 class FindingsForm(VersionForm):
-    findings = text_field("Findings", "", required=False, hint="The overall findings of the audit.")
+    findings = text_field(
+        "Findings", "", required=False, hint="The overall findings of the audit.", max_length=LONG_TEXT
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, label in AUDIT_CHECKLIST.items():
-            self.fields[f"improvement_{key}"] = forms.CharField(
-                label=f"How the force has improved or will improve: {label.lower()}",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
+            self.fields[f"improvement_{key}"] = text_area(
+                f"How the force has improved or will improve: {label.lower()}", required=False, rows=3
             )
 
     def improvements(self) -> dict[str, str]:
@@ -272,13 +264,13 @@ class FindingsForm(VersionForm):
 
 class DipSampleForm(GovukFormMixin, forms.Form):
     force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
-    period_start = GovukDateField(label="Received from", required_message="Enter the start of the period.")
-    period_end = GovukDateField(label="Received up to", required_message="Enter the end of the period.")
+    period_start = GovukDateField(label="Received from", required_message="Enter the start of the period")
+    period_end = GovukDateField(label="Received up to", required_message="Enter the end of the period")
     size = forms.IntegerField(
         label="Number of cases",
         min_value=1,
         max_value=500,
-        error_messages={"required": "Enter how many cases to draw."},
+        error_messages={"required": "Enter how many cases to draw"},
     )
     seed = forms.IntegerField(
         label="Seed (optional)",
@@ -296,4 +288,4 @@ class DipSampleForm(GovukFormMixin, forms.Form):
 
 
 class DipFindingForm(GovukFormMixin, forms.Form):
-    finding = text_field("Your finding", "Enter your finding on this case.")
+    finding = text_field("Your finding", "Enter your finding on this case.", max_length=LONG_TEXT)

@@ -9,16 +9,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from oversight.forms import GovukDateField, GovukFormMixin
+from oversight.forms import LONG_TEXT, GovukDateField, GovukFormMixin, text_area
 from oversight.organisations.models import Organisation
 from oversight.workforce.models import Person
 
 from .models import Arrival, Case, CaseStatus, ConductStatus, CriminalStatus
 from .services import NewCase, StatusChange
-
-
-def _text(label: str, *, required: bool = True, hint: str = "", rows: int = 4) -> forms.CharField:
-    return forms.CharField(label=label, required=required, help_text=hint, widget=forms.Textarea(attrs={"rows": rows}))
 
 
 def staff_numbers(text: str) -> list[str]:
@@ -30,9 +26,14 @@ class NewCaseForm(GovukFormMixin, forms.Form):
     """A report from the hotline, a complaint, a conduct matter or a third party, as it arrives."""
 
     force = forms.ModelChoiceField(label="Force", queryset=Organisation.objects.none(), empty_label=None)
-    arrival = forms.ChoiceField(label="How did the report arrive?", choices=Arrival.choices, widget=forms.RadioSelect)
+    arrival = forms.ChoiceField(
+        label="How did the report arrive?", choices=Arrival.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select how the report arrived"},
+    )  # fmt: skip
     received_on = GovukDateField(label="Date received")
-    summary = _text("What was reported", hint="In brief. Details go in the allegations below.")
+    summary = text_area(
+        "What was reported", hint="In brief. Details go in the allegations below.", max_length=LONG_TEXT
+    )
     victim_name = forms.CharField(label="Victim's name", max_length=200)
     victim_is_police_staff = forms.BooleanField(
         label="The victim is an officer or member of staff of this force", required=False
@@ -43,12 +44,14 @@ class NewCaseForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="Needed when the victim works for the force, so that investigators connected to them are flagged",
     )
-    subject_staff_numbers = _text(
+    subject_staff_numbers = text_area(
         "Subjects' staff numbers",
         hint="The staff number of each officer or member of staff accused, one per line, from the workforce register",
         rows=3,
     )
-    allegations = _text("Allegations (optional)", required=False, hint="One allegation per line", rows=5)
+    allegations = text_area(
+        "Allegations (optional)", required=False, hint="One allegation per line", rows=5, max_length=LONG_TEXT
+    )
 
     def __init__(self, *args: Any, forces: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,14 +8,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import GovukFormMixin, text_area
 from oversight.organisations.models import Organisation
 
 from .models import Ownership, TeamRole
 
 
 def _text(label: str, *, required: bool = True, hint: str = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, help_text=hint, widget=forms.Textarea(attrs={"rows": 4}))
+    return text_area(label, required=required, hint=hint)
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -60,7 +60,7 @@ class ConfirmAssignForm(AssignForm):
     confirmed = forms.BooleanField(
         label="I have read the connections within two steps and confirm the assignment", required=False
     )
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ not make a change gets 403. Errors are turned into responses by the handlers in 
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import access, services
@@ -37,12 +37,21 @@ from .schemas import (
 
 router = Router(tags=["recommendations"])
 
+
+class Pagination(LimitOffsetPagination):
+    """Limit and offset within bounds: a number past the database's integers would be a server error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000, description="How many to return, at most 1,000")
+        offset: int = Field(0, ge=0, le=2**62, description="How many to skip")
+
+
 REFUSALS = {401: ErrorOut, 404: ErrorOut}
 WRITE_REFUSALS = {**REFUSALS, 400: InvalidOut, 403: ErrorOut, 409: ErrorOut}
 
 
 @router.get("/reports", response=list[ReportOut], summary="List inspection reports")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reports(request: HttpRequest) -> list[Report]:
     """Published inspection reports, newest first, with the forces each covers."""
     return access.visible_reports(request.user).prefetch_related("forces")  # type: ignore[return-value]
@@ -71,7 +80,7 @@ def filter_register(records: TrackingRecordQuerySet, filters: RegisterFilters) -
 
 
 @router.get("/tracking", response=list[TrackingOut], summary="List tracking records you can see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tracking(request: HttpRequest, filters: Query[RegisterFilters]) -> list[TrackingRecord]:
     """The register: tracking records of the organisations whose register you may read, by due date."""
     return filter_register(access.visible_tracking_records(request.user), filters)

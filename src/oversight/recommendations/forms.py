@@ -9,7 +9,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from oversight.forms import DATE_HINT, GovukDateField, GovukFormMixin
+from oversight.forms import (
+    DATE_HINT,
+    LONG_TEXT,
+    GovukDateField,
+    GovukFormMixin,
+    ModelMultipleChoiceField,
+    text_area,
+)
 from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, find_deadline_phrase
 from oversight.organisations.models import Organisation
 
@@ -24,12 +31,16 @@ class VersionedForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-def reason_field(label: str, *, required: bool = True, hint: str = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, help_text=hint, widget=forms.Textarea(attrs={"rows": 4}))
+def reason_field(label: str, *, required: bool = True, hint: str = "", **kwargs: Any) -> forms.CharField:
+    return text_area(label, required=required, hint=hint, **kwargs)
 
 
 class UpdateForm(VersionedForm):
-    text = reason_field("Progress update", hint="What has been done since the last update. It cannot be changed later.")
+    text = reason_field(
+        "Progress update",
+        hint="What has been done since the last update. It cannot be changed later.",
+        max_length=LONG_TEXT,
+    )
 
 
 class EvidenceForm(GovukFormMixin, forms.Form):
@@ -52,8 +63,12 @@ class EvidenceForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if bool(data.get("url")) == bool(data.get("file")) and not self.errors:
-            raise ValidationError("Give either a link or a file as the evidence, not both.", code="link_or_file")
+        if self.errors:
+            return data
+        if data.get("url") and data.get("file"):
+            raise ValidationError("Give either a link or a file as the evidence, not both", code="link_or_file")
+        if not data.get("url") and not data.get("file"):
+            self.add_error("url", ValidationError("Enter a link to the evidence or upload a file", code="link_or_file"))
         return data
 
 
@@ -83,7 +98,9 @@ class WorkStatusForm(VersionedForm):
 
 class ExtensionRequestForm(VersionedForm):
     requested_due_on = GovukDateField(label="New due date")
-    reason = reason_field("Why is an extension needed?")
+    reason = reason_field(
+        "Why is an extension needed?", error_messages={"required": "Enter why an extension is needed"}
+    )
 
 
 class DueDateCorrectionForm(VersionedForm):
@@ -155,21 +172,21 @@ class ReportForm(GovukFormMixin, forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"class": "govuk-input"}),
     )
-    summary = reason_field("Summary (optional)", required=False)
+    summary = reason_field("Summary (optional)", required=False, max_length=LONG_TEXT)
     coverage = forms.ChoiceField(
         label="Forces covered",
         widget=forms.RadioSelect,
         choices=[(FORCES_ALL, "All forces"), (FORCES_CHOSEN, "The forces chosen below")],
     )
-    forces = forms.ModelMultipleChoiceField(
+    forces = ModelMultipleChoiceField(
         label="Forces", queryset=Organisation.objects.forces(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("coverage") == FORCES_CHOSEN and not data.get("forces"):
-            self.add_error("forces", "Choose the forces the report covers, or choose all forces.")
+        if data.get("coverage") == FORCES_CHOSEN and not data.get("forces") and "forces" not in self.errors:
+            self.add_error("forces", "Select the forces the report covers, or select all forces")
         if (published := data.get("published_on")) and published > dt.date.today():
             self.add_error("published_on", "The publication date must be today or in the past.")
         return data
@@ -192,7 +209,7 @@ class ItemForm(GovukFormMixin, forms.Form):
     reference = forms.CharField(label="Inspectorate's reference (optional)", max_length=40, required=False,
                                 help_text="For example, 10618")  # fmt: skip
     number = forms.CharField(label="Number in the report (optional)", max_length=40, required=False)
-    text = reason_field("Text as written in the report")
+    text = reason_field("Text as written in the report", max_length=LONG_TEXT)
     deadline_phrase = forms.CharField(
         label="Deadline as written (optional)",
         max_length=120,

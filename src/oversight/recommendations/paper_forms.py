@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import DOCUMENT_TEXT, LONG_TEXT, GovukFormMixin, counted, text_area
 from oversight.organisations.models import Organisation
 
 from . import access
@@ -39,10 +39,14 @@ class MeetingForm(GovukFormMixin, forms.Form):
 
 class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
     force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", empty_label=None)
-    title = forms.CharField(label="Inspection", max_length=200, help_text="For example, Thematic inspection of ROCU")
+    title = forms.CharField(
+        label="Inspection", max_length=200, help_text="For example, Thematic inspection of ROCU",
+        error_messages={"required": "Enter the name of the inspection"},
+    )  # fmt: skip
     expected = forms.CharField(
-        label="When it is expected", max_length=100, help_text="As notified, for example Early October"
-    )
+        label="When it is expected", max_length=100, help_text="As notified, for example Early October",
+        error_messages={"required": "Enter when the inspection is expected"},
+    )  # fmt: skip
     notified_on = GovukDateField(label="Date the force was notified")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -58,8 +62,8 @@ class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
         return notified_on
 
 
-def _text_area(label: str, hint: str = "") -> forms.CharField:
-    return forms.CharField(label=label, required=False, help_text=hint, widget=forms.Textarea(attrs={"rows": 6}))
+def _text_area(label: str, max_length: int = LONG_TEXT) -> forms.CharField:
+    return text_area(label, required=False, rows=6, max_length=max_length)
 
 
 class ResponseForm(VersionedForm):
@@ -76,11 +80,13 @@ class ResponseForm(VersionedForm):
         self.helper.disable_csrf = True
         layout: list[Any] = [Field("version")]
         if self.writes_cc:
-            self.fields["chief_constable_comments"] = _text_area(f"Comments of the chief constable, {response.force}")
-            layout.append(Field.textarea("chief_constable_comments"))
+            self.fields["chief_constable_comments"] = _text_area(
+                f"Comments of the chief constable, {response.force}", DOCUMENT_TEXT
+            )
+            layout.append(counted("chief_constable_comments", self.fields["chief_constable_comments"]))
         if self.writes_body:
-            self.fields["body_comments"] = _text_area(f"Comments of {response.body}")
-            layout.append(Field.textarea("body_comments"))
+            self.fields["body_comments"] = _text_area(f"Comments of {response.body}", DOCUMENT_TEXT)
+            layout.append(counted("body_comments", self.fields["body_comments"]))
             layout += [self._action_fields(action) for action in actions]
         self.helper.layout = Layout(*layout)
 
@@ -93,7 +99,8 @@ class ResponseForm(VersionedForm):
         # crispy compiles HTML() content as a template: the text goes in as a variable, never as markup.
         self.item_texts[f"i{item.pk}"] = item.text
         text = HTML(f'<div class="govuk-inset-text">{{{{ form.item_texts.i{item.pk}|linebreaks }}}}</div>')
-        return Fieldset(text, Field.textarea(steps), Field.textarea(reason), legend=legend, legend_size="m")
+        fields = (counted(steps, self.fields[steps]), counted(reason, self.fields[reason]))
+        return Fieldset(text, *fields, legend=legend, legend_size="m")
 
     @property
     def writes_anything(self) -> bool:

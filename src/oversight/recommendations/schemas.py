@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import User
 from ninja import Field, Schema
 
+from oversight.forms import LONG_TEXT, NO_NUL, TEXT
 from oversight.lib.rag import Rag
 
 from . import services
@@ -259,16 +260,25 @@ class RegisterFilters(Schema):
 
 
 class ProgressUpdateIn(Schema):
-    text: str = Field(description="What has been done since the last update")
+    text: str = Field(
+        description="What has been done since the last update", min_length=1, max_length=LONG_TEXT, pattern=NO_NUL
+    )
 
 
 class TransitionIn(Schema):
     action: str = Field(
         description="The sign-off step; see the actions endpoint for the steps open to you",
         json_schema_extra={"enum": list(services.RULES)},
+        max_length=40,
+        pattern=NO_NUL,
     )
-    reason: str = Field("", description="Why; required when returning an item to its owner or from HMICFRS")
-    version: int = Field(description="The record's version as you last read it")
+    reason: str = Field(
+        "",
+        description="Why; required when returning an item to its owner or from HMICFRS",
+        max_length=TEXT,
+        pattern=NO_NUL,
+    )
+    version: int = Field(description="The record's version as you last read it", ge=1, le=2**31 - 1)
 
 
 class ErrorOut(Schema):

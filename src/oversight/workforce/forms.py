@@ -1,11 +1,19 @@
-"""The workforce import form: one CSV file, checked for type, size and encoding before the importer reads it."""
+"""The workforce import form: one CSV file, checked for type, size and encoding before the importer reads it.
+
+The file is read in chunks, never whole: an upload over Django's in-memory limit stays on disk, and the
+importer reads it again as a text stream.
+"""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TextIO
 
 from django import forms
 from django.conf import settings
@@ -24,11 +32,21 @@ def max_bytes() -> int:
 
 @dataclass(frozen=True)
 class CsvUpload:
-    """A file that passed the checks: its name, its SHA-256 and its text (any byte-order mark removed)."""
+    """A file that passed the checks: its name, its SHA-256 and its bytes, to be read with `open_text`."""
 
     filename: str
     sha256: str
-    text: str
+    file: IO[bytes]
+
+    @contextmanager
+    def open_text(self) -> Iterator[TextIO]:
+        """The file as a text stream, UTF-8 with any byte-order mark removed."""
+        self.file.seek(0)
+        text = io.TextIOWrapper(self.file, encoding="utf-8-sig", newline="")
+        try:
+            yield text
+        finally:
+            text.detach()  # the upload, not the wrapper, owns the file
 
 
 class ImportForm(GovukFormMixin, forms.Form):
@@ -55,15 +73,21 @@ class ImportForm(GovukFormMixin, forms.Form):
         if upload.size > max_bytes():
             limit = max_bytes() // (1024 * 1024)
             raise ValidationError(f"The selected file must be smaller than {limit} MB", code="size")
-        content = b"".join(upload.chunks())
-        return CsvUpload(filename=name[:255], sha256=hashlib.sha256(content).hexdigest(), text=_decode(content))
+        sha256 = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for chunk in upload.chunks():
+            sha256.update(chunk)
+            _check_text(chunk, decoder)
+        _check_text(b"", decoder, final=True)
+        return CsvUpload(filename=name[:255], sha256=sha256.hexdigest(), file=upload.file)  # type: ignore[arg-type]
 
 
-def _decode(content: bytes) -> str:
-    if b"\x00" in content:
+def _check_text(chunk: bytes, decoder: codecs.IncrementalDecoder, *, final: bool = False) -> None:
+    """Refuse a file that is not text, one chunk at a time: a NUL byte, or bytes that are not UTF-8."""
+    if b"\x00" in chunk:
         raise ValidationError("The selected file is not a CSV file. Save it from your spreadsheet as 'CSV UTF-8'")
     try:
-        return content.decode("utf-8-sig")
+        decoder.decode(chunk, final=final)
     except UnicodeDecodeError as error:
         raise ValidationError(
             "The selected file must be saved as UTF-8. In Excel, choose Save as, then 'CSV UTF-8 (Comma delimited)'",

@@ -20,6 +20,11 @@ declared associations and case involvements are replaced by the rows given. Ever
 line-management, association and case row must belong to a person row in the same file; the
 manager or other person it names may be in the file or already in the force's register. A person's
 current unit is the `unit` on their row, or else the unit of their open posting.
+
+The file is read as a stream, one row at a time. A file that can be read again is read twice: first
+checked keeping only what the checks across rows need, then, if no row has an error, read for what
+is written, so a large file that is refused never sits in memory. A field longer than its column
+allows (or than the csv module reads at all) is an error on its row.
 """
 
 from __future__ import annotations
@@ -27,12 +32,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from oversight.lib.ranks import rank_problem
 from oversight.organisations.models import Organisation
@@ -43,6 +49,50 @@ from .signals import register_changed
 RECORDS = ("unit", "person", "posting", "line_management", "association", "case_involvement")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 UnitKey = tuple[str, str]
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length
+
+
+# The longest value each column may hold: the register's own field lengths.
+COLUMN_LIMITS = {
+    "staff_number": _max_length(Person, "staff_number"),
+    "manager_staff_number": _max_length(Person, "staff_number"),
+    "other_staff_number": _max_length(Person, "staff_number"),
+    "name": _max_length(Person, "name"),
+    "kind": _max_length(Person, "kind"),
+    "rank_or_grade": _max_length(Person, "rank_or_grade"),
+    "role": _max_length(Person, "role"),
+    "unit": _max_length(Unit, "name"),
+    "area": _max_length(Unit, "area"),
+    "association_kind": _max_length(Association, "kind"),
+    "note": _max_length(Association, "note"),
+    "case_reference": _max_length(CaseInvolvement, "case_reference"),
+    "case_role": _max_length(CaseInvolvement, "role"),
+}
+DATE_COLUMNS = ("service_start", "started_on", "ended_on", "declared_on")
+# What each record keeps after its row is checked (the rest of the row is let go).
+KEPT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("name", "kind", "rank_or_grade", "role", "unit", "area", "service_start", "works_with_vulnerable"),
+    "posting": ("unit", "area"),
+    "line_management": ("manager_staff_number",),
+    "association": ("other_staff_number", "association_kind", "note"),
+    "case_involvement": ("case_reference", "case_role"),
+}
+# What each record keeps while the file is only checked: what the checks across rows read.
+CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("unit", "area"),
+    "posting": ("unit", "area"),
+    "line_management": ("manager_staff_number",),
+    "association": ("other_staff_number",),
+    "case_involvement": (),
+}
+# Columns whose values repeat from row to row: one copy of each value is kept.
+REPEATING = frozenset({"kind", "rank_or_grade", "role", "unit", "area", "works_with_vulnerable", "association_kind"})
+SHOWN_CHARACTERS = 40  # of a bad value quoted in an error
 
 
 @dataclass(frozen=True)
@@ -59,13 +109,14 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     new_people: int = 0  # of counts["people"], those not on the register before
+    rows: int = 0  # data rows read (rows with any value), the header not counted
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-@dataclass
+@dataclass(slots=True)
 class _Period:
     line: int
     staff_number: str
@@ -79,6 +130,8 @@ class _Parsed:
     units: dict[UnitKey, int] = field(default_factory=dict)
     people: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
     rows: dict[str, list[_Period]] = field(default_factory=lambda: defaultdict(list))
+    data_rows: int = 0
+    columns: dict[str, tuple[str, ...]] = field(default_factory=lambda: KEPT_COLUMNS)
 
 
 class _Row:
@@ -110,8 +163,26 @@ class _Row:
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        self.fail(f"{name} '{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        self.fail(f"{name} '{_shown(text)}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         return None
+
+    def check_lengths(self) -> bool:
+        """Every value within its column's limit; a date column holds a date's length at most."""
+        limits = {**COLUMN_LIMITS, **dict.fromkeys(DATE_COLUMNS, len("2024-12-31"))}
+        too_long = [name for name, limit in limits.items() if len(self.get(name)) > limit]
+        for name in too_long:
+            self.fail(f"{name} is longer than {limits[name]:,} characters")
+        return not too_long
+
+    def kept(self, columns: tuple[str, ...]) -> dict[str, str]:
+        """The columns kept of the row, stripped; repeating values shared between rows."""
+        return {
+            name: sys.intern(value) if name in REPEATING else value for name in columns if (value := self.get(name))
+        }
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "..."
 
 
 def import_workforce(force: Organisation, file: TextIO, *, own_staff_number: str | None = None) -> ImportReport:
@@ -121,12 +192,17 @@ def import_workforce(force: Organisation, file: TextIO, *, own_staff_number: str
     entry, so rows about it are refused (another PSD lead or administrator imports them).
     """
     report = ImportReport()
-    parsed = _parse(file, report.errors)
+    rereadable = file.seekable()
+    parsed = _parse(file, report.errors, CHECKED_COLUMNS if rereadable else KEPT_COLUMNS)
+    report.rows = parsed.data_rows
     if not report.errors:
         _check_references(force, parsed, report.errors)
         _check_not_own(parsed, own_staff_number, report.errors)
     if report.errors:
         return report
+    if rereadable:
+        file.seek(0)
+        parsed = _parse(file, report.errors, KEPT_COLUMNS)
     try:
         with transaction.atomic():
             report.counts, report.new_people = _write(force, parsed)
@@ -139,24 +215,56 @@ def import_workforce(force: Organisation, file: TextIO, *, own_staff_number: str
 # --- reading and checking each row on its own ----------------------------------------------------
 
 
-def _parse(file: TextIO, errors: list[RowError]) -> _Parsed:
+def _parse(file: TextIO, errors: list[RowError], columns: dict[str, tuple[str, ...]]) -> _Parsed:
     reader = csv.DictReader(file)
-    if not reader.fieldnames or "record" not in reader.fieldnames:
-        errors.append(RowError(1, "the header row must include a 'record' column"))
+    try:
+        header = reader.fieldnames
+    except csv.Error as error:
+        header = None
+        errors.append(RowError(1, _unreadable(error)))
+    if not header or "record" not in header:
+        if not errors:
+            errors.append(RowError(1, "the header row must include a 'record' column"))
         return _Parsed()
-    parsed = _Parsed()
-    for line, values in enumerate(reader, start=2):
+    parsed = _Parsed(columns=columns)
+    for line, values in _rows(reader, errors):
         row = _Row(line, values, errors)
-        record = row.get("record").lower()
-        if record not in RECORDS:
-            row.fail(f"record '{record}' is not one of {', '.join(RECORDS)}")
-        elif record == "unit":
-            _read_unit(row, parsed)
-        elif record == "person":
-            _read_person(row, parsed)
-        else:
-            _read_period(row, record, parsed)
+        parsed.data_rows += any(value for value in values.values() if isinstance(value, str))
+        if not row.check_lengths():
+            continue
+        _read_row(row, parsed)
     return parsed
+
+
+def _rows(reader: csv.DictReader[str], errors: list[RowError]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each data row with its number, counting the header as 1; a row the csv module cannot read is an error."""
+    for line in itertools.count(2):
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            errors.append(RowError(line, _unreadable(error)))
+            continue
+        yield line, values
+
+
+def _unreadable(error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return f"a field is longer than {csv.field_size_limit():,} characters, far more than any column holds"
+    return f"the row cannot be read as CSV ({error})"
+
+
+def _read_row(row: _Row, parsed: _Parsed) -> None:
+    record = row.get("record").lower()
+    if record not in RECORDS:
+        row.fail(f"record '{_shown(record)}' is not one of {', '.join(RECORDS)}")
+    elif record == "unit":
+        _read_unit(row, parsed)
+    elif record == "person":
+        _read_person(row, parsed)
+    else:
+        _read_period(row, record, parsed)
 
 
 def _read_unit(row: _Row, parsed: _Parsed) -> None:
@@ -169,7 +277,7 @@ def _read_person(row: _Row, parsed: _Parsed) -> None:
     number = row.required("staff_number")
     row.required("name")
     if row.get("kind").lower() not in PersonKind.values:
-        row.fail(f"kind '{row.get('kind')}' must be one of {', '.join(PersonKind.values)}")
+        row.fail(f"kind '{_shown(row.get('kind'))}' must be one of {', '.join(PersonKind.values)}")
     if row.get("works_with_vulnerable").lower() not in ("", "yes", "no"):
         row.fail("works_with_vulnerable must be yes or no")
     row.date("service_start", required=False)
@@ -178,7 +286,7 @@ def _read_person(row: _Row, parsed: _Parsed) -> None:
     if number in parsed.people:
         row.fail(f"staff number {number} appears twice (first on row {parsed.people[number][0]})")
     elif number:
-        parsed.people[number] = (row.line, row.values)
+        parsed.people[number] = (row.line, row.kept(parsed.columns["person"]))
 
 
 def _read_period(row: _Row, record: str, parsed: _Parsed) -> None:
@@ -191,7 +299,7 @@ def _read_period(row: _Row, record: str, parsed: _Parsed) -> None:
         row.fail(f"ended_on {ended} is before started_on {started}")
     _read_record_fields(row, record, number)
     if started and len(row.errors) == errors_before:
-        parsed.rows[record].append(_Period(row.line, number, started, ended, row.values))
+        parsed.rows[record].append(_Period(row.line, number, started, ended, row.kept(parsed.columns[record])))
 
 
 def _read_record_fields(row: _Row, record: str, number: str) -> None:

@@ -48,7 +48,8 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
     if not access.can_manage_register(by, force):
         raise PermissionDenied("You cannot import this force's workforce.")
     own = Person.objects.filter(user_id=by.pk, force=force).values_list("staff_number", flat=True).first()
-    report = import_workforce(force, io.StringIO(upload.text, newline=""), own_staff_number=own)
+    with upload.open_text() as text:
+        report = import_workforce(force, text, own_staff_number=own)
     if report.ok:
         outcome, summary = ImportOutcome.IMPORTED, describe_counts(report.counts, report.new_people)
     else:
@@ -58,7 +59,7 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
         user=by,
         filename=upload.filename,
         sha256=upload.sha256,
-        rows=_data_rows(upload.text),
+        rows=report.rows,
         outcome=outcome,
         summary=summary,
     )
@@ -85,10 +86,6 @@ def describe_counts(counts: dict[str, int], added_people: int) -> str:
 
 def _describe_errors(report: ImportReport) -> str:
     return f"{_plural(len(report.errors), 'error')}; the first: {report.errors[0]}"
-
-
-def _data_rows(text: str) -> int:
-    return max(sum(1 for row in csv.reader(io.StringIO(text, newline="")) if any(row)) - 1, 0)
 
 
 # --- the register's summary -------------------------------------------------------------------
