@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from oversight.audit.models import Alert, AlertKind, Refusal
@@ -19,7 +20,7 @@ from oversight.cases.assignments import Assignment, check_candidate, resolve_can
 from oversight.cases.models import Arrival, Case, CaseAudit, DipSampleEntry, Exclusion, TeamRole
 from oversight.cases.services import REFERENCE_ALPHABET, NewCase, new_reference, open_case
 from oversight.workforce.importer import import_workforce
-from oversight.workforce.models import Posting
+from oversight.workforce.models import ImportOutcome, ImportRun, Posting
 from tests.case_personas import SUBJECT_STAFF_NUMBER, CasePersonas, Workforce
 from tests.conftest import client_for
 
@@ -29,13 +30,16 @@ pytestmark = pytest.mark.django_db
 HEADER = "record,staff_number,name,kind,rank_or_grade,role,unit,area,started_on,ended_on,service_start\n"
 
 
-def _reimport_teammate_without_the_subjects_unit(workforce: Workforce, own: str | None = None) -> list[str]:
-    """The team-mate's row again, now posted to Coventry only: the register no longer connects them."""
-    rows = HEADER + (
-        "person,WM40233,Liam Foster,officer,PC,,Neighbourhood Team,Coventry,,,\n"
-        "posting,WM40233,,,,,Neighbourhood Team,Coventry,2020-04-01,,\n"
-    )
-    report = import_workforce(workforce.wmp, io.StringIO(rows), own_staff_number=own)
+TEAMMATE_MOVED = HEADER + (
+    "person,WM40233,Liam Foster,officer,PC,,Neighbourhood Team,Coventry,,,\n"
+    "posting,WM40233,,,,,Neighbourhood Team,Coventry,2020-04-01,,\n"
+)  # the team-mate's row again, now posted to Coventry only: the register no longer connects them
+
+
+def _reimport_teammate_without_the_subjects_unit(
+    workforce: Workforce, own: str | None = None, *, approved: bool = True
+) -> list[str]:
+    report = import_workforce(workforce.wmp, io.StringIO(TEAMMATE_MOVED), own_staff_number=own, approved=approved)
     return [str(error) for error in report.errors]
 
 
@@ -57,6 +61,48 @@ def test_a_register_change_does_not_lift_an_exclusion(
     # Nor does it make them independent: assigning them is still refused.
     candidate = resolve_candidate(ppda_case, Assignment(role=TeamRole.SPOC, staff_number="WM40233"))
     assert check_candidate(ppda_case, candidate).excluded
+
+
+def test_a_change_that_removes_a_connection_to_a_live_case_is_held(
+    ppda_case: Case, case_personas: CasePersonas, case_workforce: Workforce
+) -> None:
+    report = import_workforce(case_workforce.wmp, io.StringIO(TEAMMATE_MOVED))
+    assert report.ok and report.held == [("Liam Foster would no longer be connected to a subject", ppda_case.pk)]
+    assert Posting.objects.filter(person=case_workforce.teammate, unit=case_workforce.response_b).exists()
+
+
+def test_a_held_file_is_decided_by_a_lead_who_did_not_import_it_and_is_not_excluded(
+    ppda_case: Case, case_personas: CasePersonas, case_workforce: Workforce
+) -> None:
+    excluded_lead, lead = case_personas.connected_administrator, case_personas.psd_lead
+    page = reverse("workforce:register", args=[case_workforce.wmp.slug])
+    upload = SimpleUploadedFile("register.csv", TEAMMATE_MOVED.encode(), content_type="text/csv")
+    response = client_for(excluded_lead).post(page, {"file": upload}, follow=True)
+    text = response.content.decode()
+    assert response.status_code == 200 and "held" in text and ppda_case.reference not in text
+    run = ImportRun.objects.get(outcome=ImportOutcome.HELD)
+    assert Posting.objects.filter(person=case_workforce.teammate, unit=case_workforce.response_b).exists()
+    listing = reverse("cases:held_imports")
+    detail = reverse("cases:held_import", args=[run.pk])
+    # The importer (excluded, too) and everyone but a lead who may decide: not there at all.
+    for refused in (
+        excluded_lead,
+        case_personas.psd_handler,
+        case_personas.subject_teammate,
+        case_personas.administrator,
+    ):
+        assert client_for(refused).get(detail).status_code == 404, refused.username
+    assert "register.csv" not in client_for(excluded_lead).get(listing).content.decode()
+    assert "register.csv" in client_for(lead).get(listing).content.decode()
+    response = client_for(lead).post(detail, {"decision": "approve", "note": ""})
+    assert response.status_code == 400 and "Give the reason for your decision" in response.content.decode()
+    response = client_for(lead).post(detail, {"decision": "approve", "note": "HR confirms the move in 2020."})
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.outcome == ImportOutcome.IMPORTED and run.decided_by == lead
+    assert not Posting.objects.filter(person=case_workforce.teammate, unit=case_workforce.response_b).exists()
+    fresh = type(case_personas.subject_teammate).objects.get(pk=case_personas.subject_teammate.pk)
+    assert access.is_excluded(fresh, ppda_case)  # approving the change lifts nothing
 
 
 def test_nobody_imports_their_own_register_entry(case_personas: CasePersonas, case_workforce: Workforce) -> None:

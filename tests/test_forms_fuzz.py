@@ -106,6 +106,7 @@ def world(personas: Personas, case_personas: CasePersonas, ppda_case: Any, track
         "user": personas.opcc_officer,
         "case": ppda_case,
         "forces": Organisation.objects.forces().filter(pk=ppda_case.force_id),
+        "organisations": Organisation.objects.filter(pk=ppda_case.force_id),
         "dates": [dt.date(2025, 1, 1), dt.date(2025, 7, 1)],
         "needs_reason": True,
         "request": None,

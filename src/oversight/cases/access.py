@@ -37,7 +37,8 @@ from .models import (
 
 _PERSON = "_oversight_workforce_person"
 _VERDICTS = "_oversight_exclusion_verdicts"
-NOBODY = 0  # no register entry has this id
+NOBODY = 0  # no register entry (and no case) has this id
+LARGEST_ID = 2**63 - 1  # the databases' largest integer key
 
 
 def workforce_person(user: AnyUser) -> Person | None:
@@ -69,6 +70,7 @@ def excluded_among(user: AnyUser, case_ids: Iterable[int]) -> set[int]:
     if not user.is_authenticated:
         return set()
     verdicts = _verdicts(user)
+    case_ids = [pk if 0 < pk <= LARGEST_ID else NOBODY for pk in case_ids]  # no row has an id out of range
     unknown = set(case_ids) - verdicts.keys()
     if unknown:
         found = _find_excluded(user, unknown)
@@ -134,7 +136,11 @@ def team_roles(user: AnyUser, case: Case) -> set[str]:
 
 
 def is_psd_lead_for(user: AnyUser, case: Case) -> bool:
-    return any(m.role == Role.PSD_LEAD and m.organisation_id == case.force_id for m in memberships_of(user))
+    return is_psd_lead_for_force(user, case.force_id)
+
+
+def is_psd_lead_for_force(user: AnyUser, force_id: int) -> bool:
+    return any(m.role == Role.PSD_LEAD and m.organisation_id == force_id for m in memberships_of(user))
 
 
 def _acts_on(user: AnyUser, case: Case, *roles: TeamRole) -> bool:

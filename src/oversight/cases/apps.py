@@ -8,11 +8,12 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from oversight.workforce.signals import register_changed
+        from oversight.workforce.signals import register_changed, register_changing
 
-        from . import models, services
+        from . import holds, models, services
 
         register_changed.connect(services.on_register_changed, dispatch_uid="cases-refresh-exclusions")
+        register_changing.connect(holds.on_register_changing, dispatch_uid="cases-hold-removed-connections")
 
         for model in (
             models.Case,

@@ -130,3 +130,17 @@ class RestrictionReviewForm(GovukFormMixin, forms.Form):
     finding = _text(
         "Finding", required=False, hint="Is the restriction still right: the team, the exclusions, any break-glass use"
     )
+
+
+class HeldDecisionForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Should the change be written to the register?",
+        choices=[("approve", "Yes, approve it"), ("refuse", "No, do not write it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the change should be written to the register"},
+    )
+    note = text_area(
+        "Reason for your decision",
+        required=False,
+        hint="For example, the association ended and HR confirmed it. Recorded with the import.",
+    )

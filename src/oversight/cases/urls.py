@@ -1,4 +1,4 @@
-from .views import audits, cases, decisions, safeguards, team
+from .views import audits, cases, decisions, holds, safeguards, team
 
 app_name = "cases"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *safeguards.urlpatterns,
     *decisions.urlpatterns,
     *audits.urlpatterns,
+    *holds.urlpatterns,
 ]

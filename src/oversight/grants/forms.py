@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from oversight.forms import GovukFormMixin
+from oversight.forms import GovukFormMixin, text_area
 from oversight.organisations.models import GUARDED_ROLES, Organisation, Role
 from oversight.workforce.models import Person
 
@@ -18,7 +18,7 @@ ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in GUAR
 
 
 def _reason(label: str, hint: str = "") -> forms.CharField:
-    return forms.CharField(label=label, help_text=hint, widget=forms.Textarea(attrs={"rows": 4}))
+    return text_area(label, hint=hint)
 
 
 class AskForm(GovukFormMixin, forms.Form):

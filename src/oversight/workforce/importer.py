@@ -34,9 +34,9 @@ import datetime as dt
 import itertools
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TextIO, cast
 
 from django.db import IntegrityError, models, transaction
 
@@ -44,7 +44,7 @@ from oversight.lib.ranks import rank_problem
 from oversight.organisations.models import Organisation
 
 from .models import Association, AssociationKind, CaseInvolvement, LineManagement, Person, PersonKind, Posting, Unit
-from .signals import register_changed
+from .signals import Hold, register_changed, register_changing
 
 RECORDS = ("unit", "person", "posting", "line_management", "association", "case_involvement")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -110,6 +110,7 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     new_people: int = 0  # of counts["people"], those not on the register before
     rows: int = 0  # data rows read (rows with any value), the header not counted
+    held: list[Hold] = field(default_factory=list)  # nothing written: waits for a second lead's approval
 
     @property
     def ok(self) -> bool:
@@ -185,11 +186,15 @@ def _shown(text: str) -> str:
     return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "..."
 
 
-def import_workforce(force: Organisation, file: TextIO, *, own_staff_number: str | None = None) -> ImportReport:
+def import_workforce(
+    force: Organisation, file: TextIO, *, own_staff_number: str | None = None, approved: bool = False
+) -> ImportReport:
     """Check every row; write the register only if no row has an error.
 
     `own_staff_number` is the importer's own entry in this force's register: nobody changes their own
-    entry, so rows about it are refused (another PSD lead or administrator imports them).
+    entry, so rows about it are refused (another PSD lead or administrator imports them). Unless the
+    file was `approved` after being held, a write that removes a connection a live case rests on is
+    rolled back and reported in `held` (signals.register_changing).
     """
     report = ImportReport()
     rereadable = file.seekable()
@@ -205,11 +210,26 @@ def import_workforce(force: Organisation, file: TextIO, *, own_staff_number: str
         parsed = _parse(file, report.errors, KEPT_COLUMNS)
     try:
         with transaction.atomic():
+            checks = [] if approved else _hold_checks(force)
             report.counts, report.new_people = _write(force, parsed)
+            report.held = [hold for check in checks for hold in check()]
+            if report.held:
+                raise _Held()
             register_changed.send(__name__, force=force)
+    except _Held:
+        report.counts, report.new_people = {}, 0
     except IntegrityError as error:
         report.errors.append(RowError(1, f"the register refused the file ({error}); nothing was written"))
     return report
+
+
+class _Held(Exception):
+    """Rolls the write back: the file waits for approval."""
+
+
+def _hold_checks(force: Organisation) -> list[Callable[[], list[Hold]]]:
+    answers: Sequence[tuple[object, object]] = register_changing.send(__name__, force=force)
+    return [cast(Callable[[], list[Hold]], check) for _, check in answers if callable(check)]
 
 
 # --- reading and checking each row on its own ----------------------------------------------------

@@ -202,6 +202,8 @@ class CaseInvolvement(models.Model):
 class ImportOutcome(models.TextChoices):
     IMPORTED = "imported", "Imported"
     REFUSED = "refused", "Refused: nothing written"
+    HELD = "held", "Held for a second PSD lead's approval"
+    NOT_APPROVED = "not_approved", "Held, then not approved: nothing written"
 
 
 class ImportRun(models.Model):
@@ -220,8 +222,17 @@ class ImportRun(models.Model):
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file as uploaded")
     rows = models.PositiveIntegerField(help_text="Rows in the file after the header")
-    outcome = models.CharField(max_length=10, choices=ImportOutcome.choices)
+    outcome = models.CharField(max_length=20, choices=ImportOutcome.choices)
     summary = models.TextField(help_text="What was added or updated, or the number of errors and the first of them")
+    # A file that would remove a connection a live case's restriction rests on is held (cases/holds.py).
+    held_file = models.FileField(upload_to="workforce/held/", blank=True, max_length=200)
+    held_reasons = models.JSONField(default=list, blank=True, help_text="Why it was held, one line each")
+    held_case_ids = models.JSONField(default=list, blank=True, help_text="The live cases it touches")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

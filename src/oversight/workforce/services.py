@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db.models import Count
 
 from oversight.organisations.models import Organisation
@@ -50,11 +51,13 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
     own = Person.objects.filter(user_id=by.pk, force=force).values_list("staff_number", flat=True).first()
     with upload.open_text() as text:
         report = import_workforce(force, text, own_staff_number=own)
-    if report.ok:
-        outcome, summary = ImportOutcome.IMPORTED, describe_counts(report.counts, report.new_people)
-    else:
+    if not report.ok:
         outcome, summary = ImportOutcome.REFUSED, _describe_errors(report)
-    run = ImportRun.objects.create(
+    elif report.held:
+        outcome, summary = ImportOutcome.HELD, HELD_SUMMARY
+    else:
+        outcome, summary = ImportOutcome.IMPORTED, describe_counts(report.counts, report.new_people)
+    run = ImportRun(
         force=force,
         user=by,
         filename=upload.filename,
@@ -63,7 +66,24 @@ def import_register(force: Organisation, by: User, upload: CsvUpload) -> ImportR
         outcome=outcome,
         summary=summary,
     )
+    if report.held:
+        _keep_held(run, upload, report)
+    run.save()
     return ImportResult(run=run, errors=report.errors)
+
+
+# Said to whoever imported the file, who may be shut out of the cases concerned: it names none.
+HELD_SUMMARY = (
+    "held: it removes connections between people that a second PSD lead must approve before they take "
+    "effect. Nothing has been written yet"
+)
+
+
+def _keep_held(run: ImportRun, upload: CsvUpload, report: ImportReport) -> None:
+    upload.file.seek(0)
+    run.held_file.save(f"{upload.sha256}.csv", File(upload.file), save=False)
+    run.held_reasons = sorted({reason for reason, _ in report.held})
+    run.held_case_ids = sorted({case for _, case in report.held})
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:

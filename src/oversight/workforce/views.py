@@ -17,6 +17,7 @@ from oversight.request import AuthedRequest
 from . import access, services
 from .forms import ImportForm
 from .importer import RowError
+from .models import ImportOutcome
 
 # The most row errors listed on the page; the rest are counted.
 VISIBLE_ERRORS = 200
@@ -47,7 +48,8 @@ def register(request: AuthedRequest, slug: str) -> HttpResponse:
         count = len(result.errors)
         form.add_error("file", f"The file has {count} error{'s' if count != 1 else ''}: nothing was imported")
         return _page(request, force, form, errors=result.errors, status=400)
-    messages.success(request, f"{result.run.filename} imported: {result.run.summary}.")
+    done = "held" if result.run.outcome == ImportOutcome.HELD else "imported"
+    messages.success(request, f"{result.run.filename} {done}: {result.run.summary.removeprefix('held: ')}.")
     return redirect("workforce:register", slug=force.slug)
 
 

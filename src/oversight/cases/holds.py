@@ -1,0 +1,107 @@
+"""Register changes held for approval: a workforce import that would remove a connection that a live
+case's restriction rests on is not written until a second PSD lead approves it.
+
+Why: the person who wants a case opened to them may be the one editing the register (a lead importing
+a new version of a subject's row without the association, say). The standing exclusions already stay
+put (models/exclusions.py); holding the change also keeps the register, and so every independence
+check read from it, as it was until someone who is not shut out of the case agrees.
+
+The importer is told only that the file is held (workforce/services.py names no case); the approver
+is a PSD lead of the force who did not import it and is excluded from none of the cases concerned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from oversight.concurrency import require
+from oversight.organisations.models import Organisation
+from oversight.workforce.connections import excluded_people
+from oversight.workforce.importer import import_workforce
+from oversight.workforce.models import ImportOutcome, ImportRun, Person
+from oversight.workforce.services import describe_counts
+from oversight.workforce.signals import Hold
+
+from . import access
+from .models import Case, Exclusion
+
+
+def _watched_cases(force: Organisation) -> dict[int, set[int]]:
+    """Live cases that may involve the force's people, with their subjects."""
+    involved = Exclusion.objects.filter(person__force=force).values("case_id")
+    live = Case.objects.live().filter(Q(force=force) | Q(pk__in=involved)).prefetch_related("subjects")
+    return {case.pk: {subject.person_id for subject in case.subjects.all()} for case in live}
+
+
+def on_register_changing(sender: object, force: Organisation, **kwargs: object) -> Callable[[], list[Hold]]:
+    """Before a write: who is connected to each live case's subjects. After: who no longer is."""
+    cases = _watched_cases(force)
+    before = {pk: excluded_people(subjects) for pk, subjects in cases.items()}
+
+    def removed() -> list[Hold]:
+        holds: list[Hold] = []
+        for pk, subjects in cases.items():
+            lost = before[pk] - excluded_people(subjects)
+            names = dict(Person.objects.filter(pk__in=lost).values_list("pk", "name"))
+            holds += [
+                (f"{names.get(person, 'Someone')} would no longer be connected to a subject", pk) for person in lost
+            ]
+        return holds
+
+    return removed
+
+
+def can_decide(user: User, run: ImportRun) -> bool:
+    """A PSD lead of the force, not the importer, excluded from none of the cases the file touches."""
+    return (
+        run.outcome == ImportOutcome.HELD
+        and run.user_id != user.pk
+        and access.is_psd_lead_for_force(user, run.force_id)
+        and not access.excluded_among(user, run.held_case_ids)
+    )
+
+
+def held_for(user: User) -> list[ImportRun]:
+    """The held files this person may decide on; any other is invisible to them."""
+    runs = ImportRun.objects.filter(outcome=ImportOutcome.HELD, force_id__in=access.audit_force_ids(user))
+    return [run for run in runs.select_related("force", "user") if can_decide(user, run)]
+
+
+def approve(run: ImportRun, by: User, note: str) -> ImportRun:
+    """Write the held file as approved; refused if the register has since changed so that it no longer fits."""
+    return _decide(run, by, note, approve=True)
+
+
+def refuse(run: ImportRun, by: User, note: str) -> ImportRun:
+    return _decide(run, by, note, approve=False)
+
+
+def _decide(run: ImportRun, by: User, note: str, *, approve: bool) -> ImportRun:
+    require(can_decide(by, run))
+    if not note.strip():
+        raise ValidationError({"note": "Give the reason for your decision."})
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().select_related("force").get(pk=run.pk)
+        require(can_decide(by, locked))  # again, inside the lock
+        if approve:
+            locked.outcome, locked.summary = ImportOutcome.IMPORTED, _write_approved(locked, by)
+        else:
+            locked.outcome = ImportOutcome.NOT_APPROVED
+        locked.decided_by, locked.decided_at, locked.decision_note = by, timezone.now(), note.strip()
+        locked.save(update_fields=["outcome", "summary", "decided_by", "decided_at", "decision_note"])
+    return locked
+
+
+def _write_approved(run: ImportRun, by: User) -> str:
+    own = Person.objects.filter(user_id=by.pk, force=run.force).values_list("staff_number", flat=True).first()
+    with run.held_file.open("r") as text:
+        report = import_workforce(run.force, text, own_staff_number=own, approved=True)
+    if not report.ok:
+        raise ValidationError(f"The file no longer fits the register: {report.errors[0]}. Nothing was written.")
+    return describe_counts(report.counts, report.new_people)
