@@ -608,9 +608,19 @@ class Committee(models.Model):
 
 
 class CommitteeMeeting(models.Model):
+    """A meeting and the narrative its paper keeps (written by the liaison officer, kept as written)."""
+
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField()
     agenda_item = models.CharField(max_length=40, blank=True)
+    inspection_activity = models.TextField(blank=True, help_text="Inspection activity since the last meeting")
+    governance = models.TextField(blank=True, help_text="How recommendations are governed and owners held to account")
+    new_reports = models.TextField(blank=True, help_text="The force's acceptance of new reports")
+    next_steps = models.TextField(blank=True)
+    background_documents = models.TextField(blank=True, help_text="One a line")
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_title = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-held_on"]
@@ -618,6 +628,10 @@ class CommitteeMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} on {self.held_on:%-d %B %Y}"
+
+    @property
+    def background_document_lines(self) -> list[str]:
+        return [line.strip() for line in self.background_documents.splitlines() if line.strip()]
 
     def previous(self) -> CommitteeMeeting | None:
         return self.committee.meetings.filter(held_on__lt=self.held_on).order_by("-held_on").first()

@@ -629,3 +629,34 @@ def record_forthcoming_inspection(
     return ForthcomingInspection.objects.create(
         force=force, title=title.strip(), expected=expected.strip(), notified_on=notified_on
     )
+
+
+NARRATIVE_FIELDS = (
+    "inspection_activity", "governance", "new_reports", "next_steps", "background_documents", "contact_name",
+    "contact_title",
+)  # fmt: skip
+
+
+def write_paper_narrative(meeting: CommitteeMeeting, by: User, version: int, **parts: str) -> CommitteeMeeting:
+    """What the liaison officer writes for the paper; the paper keeps it as written."""
+    if unknown := set(parts) - set(NARRATIVE_FIELDS):
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
+    with transaction.atomic():
+        locked = lock_for_change(CommitteeMeeting, meeting.pk, version, noun="paper")
+        require(access.can_manage_committee(by, locked.committee), "You cannot write this paper.")
+        for name, text in parts.items():
+            setattr(locked, name, text.strip())
+        bump_version(locked, *parts)
+    return locked
+
+
+def record_inspection_held(inspection: ForthcomingInspection, by: User, held_on: dt.date) -> ForthcomingInspection:
+    """The inspection took place: papers for meetings after that day no longer list it."""
+    if held_on < inspection.notified_on:
+        raise ValidationError({"held_on": "The inspection cannot have taken place before the force was notified."})
+    with transaction.atomic():
+        locked = ForthcomingInspection.objects.select_for_update().get(pk=inspection.pk)
+        require(access.can_record_forthcoming_inspection(by, locked.force), "You cannot change this inspection.")
+        locked.completed_on = held_on
+        locked.save(update_fields=["completed_on"])
+    return locked
