@@ -59,7 +59,7 @@ def _listed(response: object) -> list[int]:
 
 
 def _csv_refs(content: bytes) -> list[str]:
-    rows = list(csv.reader(io.StringIO(content.decode())))
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][0] == "Reference"
     return [row[0] for row in rows[1:]]
 
@@ -179,7 +179,7 @@ def test_exports_are_attachments_named_with_the_date(personas: Personas, records
     client = client_for(personas.liaison)
     response = client.get(CSV)
     assert response["Content-Disposition"] == f'attachment; filename="recommendation-register-{TODAY.isoformat()}.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header, late = rows[0], next(row for row in rows if row[0] == "10618")
     assert late[header.index("Item text")] == records["late"].item.text
     assert late[header.index("Overdue")] == "Yes"
@@ -190,7 +190,7 @@ def test_exports_are_attachments_named_with_the_date(personas: Personas, records
 
 def test_export_neutralises_spreadsheet_formulas(personas: Personas, wmp: Organisation) -> None:
     TrackingRecordFactory(item__report=ReportFactory(forces=[wmp]), item__reference="1", item__text="=HYPERLINK(1)")
-    rows = list(csv.reader(io.StringIO(client_for(personas.liaison).get(CSV).content.decode())))
+    rows = list(csv.reader(io.StringIO(client_for(personas.liaison).get(CSV).content.decode("utf-8-sig"))))
     assert rows[1][rows[0].index("Item text")] == "'=HYPERLINK(1)"
 
 
@@ -263,3 +263,20 @@ def test_no_none_or_lower_case_codes_on_the_register_and_its_exports(
     for code in (">None<", ">peel<", ">with_hmicfrs<", ">with hmicfrs<", ">not_submitted<"):
         assert code not in page
     assert "None" not in client.get(CSV).content.decode("utf-8-sig")
+
+
+def test_exports_open_cleanly_in_excel(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    client = client_for(personas.liaison)
+    csv_bytes = client.get(CSV).content
+    assert csv_bytes.startswith("\ufeff".encode()) and csv_bytes[3:12] == b"Reference"
+    workbook = load_workbook(io.BytesIO(client.get(XLSX, {"rag": "red"}).content))
+    sheet = workbook["Register"]
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["D"].width == 60
+    assert sheet["D2"].alignment.wrap_text
+    about = {row[0]: row[1] for row in workbook["About this export"].iter_rows(values_only=True)}
+    assert (
+        about["Exported on"] == f"{TODAY:%-d %B %Y}" and about["RAG"] == "Red" and about["Items"] == sheet.max_row - 1
+    )
+    unfiltered = load_workbook(io.BytesIO(client.get(XLSX).content))["About this export"]
+    assert ("Filters", "No filters: every item you can see") in list(unfiltered.iter_rows(values_only=True))
