@@ -280,3 +280,37 @@ def test_exports_open_cleanly_in_excel(personas: Personas, records: dict[str, Tr
     )
     unfiltered = load_workbook(io.BytesIO(client.get(XLSX).content))["About this export"]
     assert ("Filters", "No filters: every item you can see") in list(unfiltered.iter_rows(values_only=True))
+
+
+def test_each_role_finds_its_work_on_the_home_page(personas: Personas, wmp: Organisation) -> None:
+    home = reverse("home")
+    returned = TrackingRecordFactory(
+        item__report=ReportFactory(forces=[wmp]), item__reference="40001", organisation=wmp, owner=personas.owner,
+        next_review_on=TODAY + dt.timedelta(days=3),
+    )  # fmt: skip
+    services.add_evidence(returned, personas.owner, title="Plan", effective_on=TODAY, url="https://example.org/plan")
+    services.submit_for_signoff(returned, personas.owner)
+    services.return_to_owner(returned, personas.liaison, "The plan is not signed by the ACC.")
+    services.request_extension(returned, personas.owner, TODAY + dt.timedelta(days=400), "Partners are late")
+    report = ReportFactory(title="Vetting and misconduct", published_on=TODAY - dt.timedelta(days=70), forces=[wmp])
+    services.start_response(report, wmp, personas.opcc_officer)
+
+    owner_home = client_for(personas.owner).get(home).content.decode()
+    assert "Returned to you (1)" in owner_home and "The plan is not signed by the ACC." in owner_home
+    liaison_home = client_for(personas.liaison).get(home).content.decode()
+    assert "Extension requests awaiting your decision (1)" in liaison_home and "Partners are late" in liaison_home
+    assert "Quarterly reviews due" in liaison_home and "Returned to you" not in liaison_home
+    opcc_home = client_for(personas.opcc_officer).get(home).content.decode()
+    assert (
+        "56-day responses due (1)" in opcc_home
+        and "Vetting and misconduct" in opcc_home
+        and "Overdue since" in opcc_home
+    )
+    for name in ("committee_member", "hmicfrs_lead", "other_force"):
+        page = client_for(getattr(personas, name)).get(home).content.decode()
+        assert "Returned to you" not in page and "awaiting your decision" not in page, name
+        assert "Vetting and misconduct" not in page or name != "other_force"
+
+    item_page = client_for(personas.owner).get(reverse("recommendations:tracking", args=[returned.pk])).content.decode()
+    banner = item_page.index("Returned with reasons")
+    assert banner < item_page.index("The item") and "The plan is not signed by the ACC." in item_page[banner:]

@@ -289,6 +289,13 @@ class TrackingRecord(models.Model):
         count = getattr(self, "slip_count", None)
         return count if count is not None else sum(1 for extension in self.extensions.all() if extension.is_slip)
 
+    def latest_return(self) -> Transition | None:
+        """The step that returned the item with reasons, while it stays returned."""
+        if self.signoff != SignoffStage.RETURNED:
+            return None
+        returns = (TransitionAction.RETURN_TO_OWNER, TransitionAction.RETURN_FROM_HMICFRS)
+        return self.transitions.filter(action__in=returns).select_related("by").order_by("-at", "-pk").first()
+
     def status_on(self, day: dt.date) -> tuple[str, str]:
         """(status, sign-off stage) as they stood at the end of `day`, from the transition history."""
         last = self.transitions.filter(at__date__lte=day).order_by("-at", "-pk").first()
