@@ -314,3 +314,22 @@ def test_each_role_finds_its_work_on_the_home_page(personas: Personas, wmp: Orga
     item_page = client_for(personas.owner).get(reverse("recommendations:tracking", args=[returned.pk])).content.decode()
     banner = item_page.index("Returned with reasons")
     assert banner < item_page.index("The item") and "The plan is not signed by the ACC." in item_page[banner:]
+
+
+def test_the_register_fits_a_laptop_screen(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    """The organisation column only for someone who sees several; each item says what it is about."""
+    page = client_for(personas.liaison).get(REGISTER).content.decode()
+    assert ">Organisation</a></th>" not in page and '<details class="govuk-details app-filter-panel"' in page
+    assert records["late"].item.heading in page
+    avon = Organisation.objects.get(slug="avon-and-somerset-police")
+    personas.hmicfrs_lead.memberships.get().covers.add(avon)
+    assert ">Organisation</a></th>" in client_for(personas.hmicfrs_lead).get(REGISTER).content.decode()
+
+
+def test_an_items_heading_is_its_title_or_the_start_of_its_text(wmp: Organisation) -> None:
+    record = TrackingRecordFactory(item__report=ReportFactory(forces=[wmp]), item__title="",
+                                   item__text="Within six months forces should " + "review " * 30)  # fmt: skip
+    heading = record.item.heading
+    assert heading.startswith("Within six months forces should") and heading.endswith("…") and len(heading) <= 90
+    record.item.title = "Victim needs assessments"
+    assert record.item.heading == "Victim needs assessments"

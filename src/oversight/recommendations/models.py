@@ -114,6 +114,10 @@ class Report(models.Model):
         return self.covers_all_forces or self.forces.filter(pk=force.pk).exists()
 
 
+# Characters of an item's text the register shows when the item has no title.
+HEADING_LENGTH = 90
+
+
 class ItemQuerySet(models.QuerySet["Item"]):
     def recommendations(self) -> ItemQuerySet:
         return self.filter(kind=ItemKind.RECOMMENDATION)
@@ -154,6 +158,12 @@ class Item(models.Model):
         if self.reference:
             return f"{label} {self.reference}"
         return f"{label} {self.number}".strip() + f" ({self.report.title})"
+
+    @property
+    def heading(self) -> str:
+        """The item's title, or the first line of its text cut to a readable length."""
+        text = self.title or (self.text.strip().splitlines() or [""])[0]
+        return text if len(text) <= HEADING_LENGTH else text[: HEADING_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
     @property
     def is_urgent(self) -> bool:

@@ -80,6 +80,7 @@ def register(request: AuthedRequest) -> HttpResponse:
         "sort_caption": f"{SORTS[filters.sort][0].lower()}, {'descending' if filters.descending else 'ascending'}",
         "selected": [(head, label, urlencode(params)) for head, label, params in selected_labels(filters, options)],
         "selects": _select_fields(filters, options),
+        "several_organisations": len(options.organisations) > 1,
     }
     return render(request, "recommendations/register.html", context)
 
