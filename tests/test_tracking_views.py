@@ -345,6 +345,10 @@ def test_rag_override_review_status_and_hmicfrs_status(personas: Personas, track
     assert tracking.rag_override == "red"
     page = liaison.get(reverse("recommendations:tracking", args=[tracking.pk])).content.decode()
     assert "Overridden: Partner delay" in page and "Suggested by the rule" in page
+    form = liaison.get(rag).content.decode()
+    assert "How the suggested rating is worked out" in form and "Red: the due date has passed." in form
+    assert "Overridden now to Red: Partner delay" in form  # shown above the form, which starts empty
+    assert "checked" not in form.split("<form", 1)[1] and ">Partner delay</textarea>" not in form
     review = reverse("recommendations:tracking_review", args=[tracking.pk])
     today = dt.date.today()
     response = liaison.post(review, {"version": tracking.version, "note": "On track", "reviewed_on_0": today.day,

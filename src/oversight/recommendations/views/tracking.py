@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from oversight.audit.history import history_for
 from oversight.forms import add_service_error
+from oversight.lib.rag import RULE_IN_WORDS
 from oversight.request import AuthedRequest
 
 from .. import access, services
@@ -240,12 +241,12 @@ def decide_extension(request: AuthedRequest, pk: int, extension_pk: int) -> Http
 def override_rag(request: AuthedRequest, pk: int) -> HttpResponse:
     record, user = _record(request, pk), request.user
     _allowed(record, user, access.can_override_rag)
-    initial = {"version": record.version, "rag": record.rag_override, "reason": record.rag_override_reason}
-    form = _bound(request, RagOverrideForm, initial)
+    # The form starts empty: a new rating needs a new reason, never the last override's words.
+    form = _bound(request, RagOverrideForm, {"version": record.version})
     return _run(request, record, Action(
         "Override the RAG rating", "Save RAG rating", "RAG rating saved.", form,
         lambda data: services.override_rag(record, user, data["rag"], data["reason"], version=data["version"]),
-        context={"suggestion": record.suggested_rag()},
+        context={"suggestion": record.suggested_rag(), "rule": RULE_IN_WORDS},
     ))  # fmt: skip
 
 
