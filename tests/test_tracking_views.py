@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -377,6 +378,21 @@ def test_history_page_shows_changes_to_record_and_evidence(personas: Personas, f
     services.update_tracking(tracking, personas.liaison, tracking.version, portfolio="Neighbourhoods")
     page = client_for(personas.committee_member).get(_urls(full)["history"]).content.decode()
     assert "Neighbourhoods" in page and "Training plan" in page
+
+
+def test_history_is_in_words_for_auditors(personas: Personas, tracking: TrackingRecord) -> None:
+    services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.second_owner)
+    tracking.refresh_from_db()
+    services.correct_due_date(tracking, personas.liaison, dt.date(2031, 3, 31), "Misread")
+    services.override_rag(TrackingRecord.objects.get(pk=tracking.pk), personas.liaison, "red", "Partner delay")
+    page = client_for(personas.committee_member).get(reverse("recommendations:tracking_history", args=[tracking.pk]))
+    html = page.content.decode()
+    assert "Sara Kaur" in html and "Owen Patel" in html  # people by name, not ids
+    assert "31 March 2031" in html and "2031-03-31" not in html  # UK dates
+    assert ">Due date<" in html and ">RAG override<" in html and ">Red<" in html
+    assert not re.search(r">\d{4}-\d\d-\d\d", html)  # no ISO dates or raw time stamps
+    for machinery in (">version<", ">Version<", ">updated_at<", ">due_on<", ">red<", ">None<", ">Rag override<"):
+        assert machinery not in html, machinery
 
 
 def test_unknown_signoff_step_is_404(personas: Personas, tracking: TrackingRecord) -> None:

@@ -227,14 +227,18 @@ class TrackingRecord(models.Model):
     )
     portfolio = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=TrackingStatus.choices, default=TrackingStatus.OPEN)
-    signoff = models.CharField(max_length=20, choices=SignoffStage.choices, default=SignoffStage.NOT_SUBMITTED)
-    hmicfrs_status = models.CharField(max_length=20, choices=HmicfrsStatus.choices, default="", blank=True)
-    rag_override = models.CharField(max_length=10, choices=RagOverride.choices, blank=True)
-    rag_override_reason = models.TextField(blank=True)
-    original_due_on = models.DateField(null=True, blank=True)
-    due_on = models.DateField(null=True, blank=True)
-    next_review_on = models.DateField(null=True, blank=True)
-    closed_on = models.DateField(null=True, blank=True)
+    signoff = models.CharField(
+        "sign-off stage", max_length=20, choices=SignoffStage.choices, default=SignoffStage.NOT_SUBMITTED
+    )
+    hmicfrs_status = models.CharField(
+        "HMICFRS status", max_length=20, choices=HmicfrsStatus.choices, default="", blank=True
+    )
+    rag_override = models.CharField("RAG override", max_length=10, choices=RagOverride.choices, blank=True)
+    rag_override_reason = models.TextField("reason for the RAG override", blank=True)
+    original_due_on = models.DateField("original due date", null=True, blank=True)
+    due_on = models.DateField("due date", null=True, blank=True)
+    next_review_on = models.DateField("next review", null=True, blank=True)
+    closed_on = models.DateField("closed on", null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every change")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

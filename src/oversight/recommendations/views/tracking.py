@@ -40,6 +40,7 @@ from ..forms import (
     UpdateForm,
     WorkStatusForm,
 )
+from ..history import in_words
 from ..models import (
     Evidence,
     EvidenceKind,
@@ -94,7 +95,7 @@ def tracking_history(request: AuthedRequest, pk: int) -> HttpResponse:
         (Evidence, list(record.evidence.values_list("pk", flat=True))),
         (ExtensionRequest, list(record.extensions.values_list("pk", flat=True))),
     )
-    return render(request, "recommendations/tracking_history.html", {"record": record, "entries": entries})
+    return render(request, "recommendations/tracking_history.html", {"record": record, "entries": in_words(entries)})
 
 
 # One pattern for every action page: check, parse, call the service, re-render on a clear error.
