@@ -256,7 +256,7 @@ def test_pdf_is_a_pdf_and_its_source_shows_the_signed_off_item(history: History)
     paper = build_paper(history.meeting)
     html = rendering.paper_pdf_html(paper)
     assert "Agenda Item 07" in html and "HMICFRS UPDATE" in html
-    assert "Recommendation 10001" in html and "15 August 2022" in html
+    assert "Recommendation 10001" in html and "Signed off 15 August 2022" in html
     assert "data:image/png;base64," in html  # PNG: WeasyPrint draws it faster than SVG
     assert rendering.paper_pdf(paper).startswith(b"%PDF")
 
