@@ -302,7 +302,10 @@ def edit_tracking(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def perform(data: Data) -> object:
         changes = {name: data[name] for name in EDITABLE if data[name] != getattr(record, name)}
-        return services.update_tracking(record, user, data["version"], **changes) if changes else None
+        keep = data["keep_portfolio"]
+        return (
+            services.update_tracking(record, user, data["version"], keep_portfolio=keep, **changes) if changes else None
+        )
 
     return _run(request, record, Action("Edit owner and review date", "Save changes", "Changes saved.", form, perform))
 
