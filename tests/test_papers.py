@@ -257,7 +257,7 @@ def test_pdf_is_a_pdf_and_its_source_shows_the_signed_off_item(history: History)
     html = rendering.paper_pdf_html(paper)
     assert "Agenda Item 07" in html and "HMICFRS UPDATE" in html
     assert "Recommendation 10001" in html and "Signed off 15 August 2022" in html
-    assert "data:image/svg+xml;base64," in html
+    assert "data:image/png;base64," in html  # PNG: WeasyPrint draws it faster than SVG
     assert rendering.paper_pdf(paper).startswith(b"%PDF")
 
 
@@ -397,3 +397,79 @@ def test_an_immediate_item_is_urgent_in_the_paper_not_overdue(history: History, 
     text = "\n".join(cell.text for table in Document(io.BytesIO(rendering.paper_docx(paper))).tables
                      for row in table.rows for cell in row.cells)  # fmt: skip
     assert "Immediately (urgent)" in text and "None" not in text
+
+
+# What a Joint Audit Committee reads for (the seed paper beside ours)
+
+
+def test_each_item_shows_owner_portfolio_rag_and_signoff_stage(history: History, personas: Personas) -> None:
+    record = history.open_rec
+    record.owner, record.portfolio = personas.owner, "Public protection"
+    record.save()
+    paper = build_paper(history.meeting)
+    item = next(i for i in paper.recommendations_remaining if i.reference == "10618")
+    assert (item.owner, item.portfolio, item.signoff_label) == ("Owen Patel", "Public protection", "Not submitted")
+    assert item.rag is not None
+    html = client_for(personas.committee_member).get(_paper_urls(history.meeting)[0]).content.decode()
+    assert "Owen Patel" in html and "Public protection" in html and f"app-rag--{item.rag.value}" in html
+    cells = _docx_cells(rendering.paper_docx(paper))
+    assert "Owen Patel\nPublic protection" in cells and "Not submitted" in " ".join(cells)
+
+
+def _docx_cells(docx: bytes) -> list[str]:
+    document = Document(io.BytesIO(docx))
+    return [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+
+
+def test_the_liaison_officers_narrative_is_kept_in_every_form_of_the_paper(
+    history: History, personas: Personas
+) -> None:
+    url = reverse("recommendations:paper_narrative", args=[history.meeting.pk])
+    data = {"version": history.meeting.version, "inspection_activity": "No further PEEL activity is scheduled.",
+            "governance": "Owners are held to account at the governance boards.",
+            "new_reports": "WMP accepts the three super-complaint recommendations.",
+            "next_steps": "The new assurance team will review outstanding items.",
+            "background_documents": "NPCC / HMICFRS super-complaint response", "contact_name": "Insp R Jones-Burns",
+            "contact_title": "HMICFRS Force Liaison Officer"}  # fmt: skip
+    assert client_for(personas.committee_member).post(url, data).status_code == 404
+    assert client_for(personas.liaison).post(url, data).status_code == 302
+    stale = client_for(personas.liaison).post(url, {**data, "next_steps": "Mine"})
+    assert stale.status_code == 400 and "Someone else changed this paper" in stale.content.decode()
+    paper = build_paper(CommitteeMeeting.objects.get(pk=history.meeting.pk))
+    html = rendering.paper_pdf_html(paper)
+    docx = Document(io.BytesIO(rendering.paper_docx(paper)))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    for words in ("No further PEEL activity", "governance boards", "accepts the three", "new assurance team",
+                  "NPCC / HMICFRS super-complaint response", "Insp R Jones-Burns"):  # fmt: skip
+        assert words in html and words in text, words
+
+
+def test_a_paper_for_a_meeting_still_to_come_says_its_figures_are_as_at_today(history: History) -> None:
+    before = dt.date(2022, 9, 1)
+    paper = build_paper(history.meeting, today=before)
+    assert paper.provisional and paper.as_at == before and paper.meeting_on == dt.date(2022, 9, 29)
+    assert "Provisional" in rendering.paper_pdf_html(paper) and "1 September 2022" in rendering.paper_pdf_html(paper)
+    held = build_paper(history.meeting, today=dt.date(2022, 10, 1))
+    assert not held.provisional and held.as_at == dt.date(2022, 9, 29)
+
+
+def test_a_forthcoming_inspection_ends_once_held(history: History, personas: Personas, wmp: Organisation) -> None:
+    inspection = ForthcomingInspection.objects.create(force=wmp, title="ROCU", expected="Early October",
+                                                      notified_on=dt.date(2022, 7, 1))  # fmt: skip
+    url = reverse("recommendations:inspection_held", args=[inspection.pk])
+    assert client_for(personas.committee_member).post(url, {}).status_code == 404
+    done = client_for(personas.liaison).post(url, {"held_on_0": "10", "held_on_1": "8", "held_on_2": "2022"})
+    assert done.status_code == 302
+    assert "ROCU" in [i.title for i in build_paper(history.previous).forthcoming]
+    assert "ROCU" not in [i.title for i in build_paper(history.meeting).forthcoming]
+    assert client_for(personas.liaison).get(url).status_code == 404  # held: nothing left to record
+
+
+def test_the_word_paper_is_a4_with_page_numbers_and_the_agenda_item(history: History) -> None:
+    document = Document(io.BytesIO(rendering.paper_docx(build_paper(history.meeting))))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert section.header.paragraphs[0].text == "Agenda Item 07"
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "Page " in section.footer.paragraphs[0].text
+    assert "None" not in "\n".join(p.text for p in document.paragraphs)

@@ -25,6 +25,7 @@ from oversight.recommendations import services
 from oversight.recommendations.models import (
     Committee,
     CommitteeMeeting,
+    ForthcomingInspection,
     GoverningBodyResponse,
     ProgressUpdate,
     Report,
@@ -83,6 +84,8 @@ READERS: dict[str, frozenset[str]] = {
     "meeting_add": LIAISON,
     "forthcoming_add": LIAISON_ANYWHERE,
     "paper": READS_PAPERS,
+    "paper_narrative": LIAISON,
+    "inspection_held": LIAISON,
     "paper_pdf": READS_PAPERS,
     "paper_docx": READS_PAPERS,
 }
@@ -118,12 +121,13 @@ class World:
     response: GoverningBodyResponse
     committee: Committee
     meeting: CommitteeMeeting
+    inspection: ForthcomingInspection
     ids: dict[str, int]
 
     def url(self, route: Route) -> str:
-        owner = route.route.split("/", 1)[0]
+        owner = "inspections" if "inspections/<" in route.route else route.route.split("/", 1)[0]
         objects = {"reports": self.report, "responses": self.response, "committees": self.committee,
-                   "papers": self.meeting}  # fmt: skip
+                   "papers": self.meeting, "inspections": self.inspection}  # fmt: skip
         values: dict[str, object] = {}
         for name in route.kwargs:
             if name == "pk":
@@ -151,10 +155,12 @@ def world(personas: Personas, wmp: Organisation) -> World:
     committee = Committee.objects.create(name="Joint Audit Committee", organisation=body)
     committee.forces.set([wmp])
     meeting = CommitteeMeeting.objects.create(committee=committee, held_on=dt.date(2022, 9, 29), agenda_item="07")
+    inspection = ForthcomingInspection.objects.create(force=wmp, title="ROCU", expected="Early October",
+                                                      notified_on=dt.date(2022, 9, 1))  # fmt: skip
     ids = {"evidence_pk": evidence.pk, "version_pk": evidence.latest_version().pk,  # type: ignore[union-attr]
            "extension_pk": extension.pk}  # fmt: skip
     tracking.refresh_from_db()
-    return World(tracking, report, response, committee, meeting, ids)
+    return World(tracking, report, response, committee, meeting, inspection, ids)
 
 
 def test_every_route_has_its_readers() -> None:

@@ -59,7 +59,7 @@ def _listed(response: object) -> list[int]:
 
 
 def _csv_refs(content: bytes) -> list[str]:
-    rows = list(csv.reader(io.StringIO(content.decode())))
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][0] == "Reference"
     return [row[0] for row in rows[1:]]
 
@@ -179,7 +179,7 @@ def test_exports_are_attachments_named_with_the_date(personas: Personas, records
     client = client_for(personas.liaison)
     response = client.get(CSV)
     assert response["Content-Disposition"] == f'attachment; filename="recommendation-register-{TODAY.isoformat()}.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header, late = rows[0], next(row for row in rows if row[0] == "10618")
     assert late[header.index("Item text")] == records["late"].item.text
     assert late[header.index("Overdue")] == "Yes"
@@ -190,7 +190,7 @@ def test_exports_are_attachments_named_with_the_date(personas: Personas, records
 
 def test_export_neutralises_spreadsheet_formulas(personas: Personas, wmp: Organisation) -> None:
     TrackingRecordFactory(item__report=ReportFactory(forces=[wmp]), item__reference="1", item__text="=HYPERLINK(1)")
-    rows = list(csv.reader(io.StringIO(client_for(personas.liaison).get(CSV).content.decode())))
+    rows = list(csv.reader(io.StringIO(client_for(personas.liaison).get(CSV).content.decode("utf-8-sig"))))
     assert rows[1][rows[0].index("Item text")] == "'=HYPERLINK(1)"
 
 
@@ -263,3 +263,73 @@ def test_no_none_or_lower_case_codes_on_the_register_and_its_exports(
     for code in (">None<", ">peel<", ">with_hmicfrs<", ">with hmicfrs<", ">not_submitted<"):
         assert code not in page
     assert "None" not in client.get(CSV).content.decode("utf-8-sig")
+
+
+def test_exports_open_cleanly_in_excel(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    client = client_for(personas.liaison)
+    csv_bytes = client.get(CSV).content
+    assert csv_bytes.startswith("\ufeff".encode()) and csv_bytes[3:12] == b"Reference"
+    workbook = load_workbook(io.BytesIO(client.get(XLSX, {"rag": "red"}).content))
+    sheet = workbook["Register"]
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["D"].width == 60
+    assert sheet["D2"].alignment.wrap_text
+    about = {row[0]: row[1] for row in workbook["About this export"].iter_rows(values_only=True)}
+    assert (
+        about["Exported on"] == f"{TODAY:%-d %B %Y}" and about["RAG"] == "Red" and about["Items"] == sheet.max_row - 1
+    )
+    unfiltered = load_workbook(io.BytesIO(client.get(XLSX).content))["About this export"]
+    assert ("Filters", "No filters: every item you can see") in list(unfiltered.iter_rows(values_only=True))
+
+
+def test_each_role_finds_its_work_on_the_home_page(personas: Personas, wmp: Organisation) -> None:
+    home = reverse("home")
+    returned = TrackingRecordFactory(
+        item__report=ReportFactory(forces=[wmp]), item__reference="40001", organisation=wmp, owner=personas.owner,
+        next_review_on=TODAY + dt.timedelta(days=3),
+    )  # fmt: skip
+    services.add_evidence(returned, personas.owner, title="Plan", effective_on=TODAY, url="https://example.org/plan")
+    services.submit_for_signoff(returned, personas.owner)
+    services.return_to_owner(returned, personas.liaison, "The plan is not signed by the ACC.")
+    services.request_extension(returned, personas.owner, TODAY + dt.timedelta(days=400), "Partners are late")
+    report = ReportFactory(title="Vetting and misconduct", published_on=TODAY - dt.timedelta(days=70), forces=[wmp])
+    services.start_response(report, wmp, personas.opcc_officer)
+
+    owner_home = client_for(personas.owner).get(home).content.decode()
+    assert "Returned to you (1)" in owner_home and "The plan is not signed by the ACC." in owner_home
+    liaison_home = client_for(personas.liaison).get(home).content.decode()
+    assert "Extension requests awaiting your decision (1)" in liaison_home and "Partners are late" in liaison_home
+    assert "Quarterly reviews due" in liaison_home and "Returned to you" not in liaison_home
+    opcc_home = client_for(personas.opcc_officer).get(home).content.decode()
+    assert (
+        "56-day responses due (1)" in opcc_home
+        and "Vetting and misconduct" in opcc_home
+        and "Overdue since" in opcc_home
+    )
+    for name in ("committee_member", "hmicfrs_lead", "other_force"):
+        page = client_for(getattr(personas, name)).get(home).content.decode()
+        assert "Returned to you" not in page and "awaiting your decision" not in page, name
+        assert "Vetting and misconduct" not in page or name != "other_force"
+
+    item_page = client_for(personas.owner).get(reverse("recommendations:tracking", args=[returned.pk])).content.decode()
+    banner = item_page.index("Returned with reasons")
+    assert banner < item_page.index("The item") and "The plan is not signed by the ACC." in item_page[banner:]
+
+
+def test_the_register_fits_a_laptop_screen(personas: Personas, records: dict[str, TrackingRecord]) -> None:
+    """The organisation column only for someone who sees several; each item says what it is about."""
+    page = client_for(personas.liaison).get(REGISTER).content.decode()
+    assert ">Organisation</a></th>" not in page and '<details class="govuk-details app-filter-panel"' in page
+    assert records["late"].item.heading in page
+    avon = Organisation.objects.get(slug="avon-and-somerset-police")
+    personas.hmicfrs_lead.memberships.get().covers.add(avon)
+    assert ">Organisation</a></th>" in client_for(personas.hmicfrs_lead).get(REGISTER).content.decode()
+
+
+def test_an_items_heading_is_its_title_or_the_start_of_its_text(wmp: Organisation) -> None:
+    record = TrackingRecordFactory(item__report=ReportFactory(forces=[wmp]), item__title="",
+                                   item__text="Within six months forces should " + "review " * 30)  # fmt: skip
+    heading = record.item.heading
+    assert heading.startswith("Within six months forces should") and heading.endswith("…") and len(heading) <= 90
+    record.item.title = "Victim needs assessments"
+    assert record.item.heading == "Victim needs assessments"

@@ -287,7 +287,8 @@ def test_rag_override_needs_a_reason_and_can_be_cleared(personas: Personas, trac
 def test_owner_must_belong_to_the_organisation(personas: Personas, tracking: TrackingRecord) -> None:
     with pytest.raises(ValidationError, match="in the organisation"):
         services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.other_force)
-    services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.second_owner)
+    services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.second_owner,
+                             keep_portfolio=True)  # fmt: skip
     tracking.refresh_from_db()
     assert tracking.owner == personas.second_owner
 
@@ -342,3 +343,18 @@ def test_add_item_opens_tracking_records_and_refuses_bad_deadlines(personas: Per
         with pytest.raises(ValidationError):
             services.add_item(report, personas.liaison, kind="recommendation", text="x", deadline_phrase=phrase)
     assert Item.objects.filter(report=report).count() == 1
+
+
+def test_a_new_owner_brings_their_portfolio_or_is_asked_for_one(personas: Personas, tracking: TrackingRecord) -> None:
+    assert tracking.portfolio == "Public protection"
+    with pytest.raises(ValidationError, match="Enter the portfolio Sara Kaur leads"):
+        services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.second_owner)
+    membership = personas.second_owner.memberships.get()
+    membership.portfolio = "Serious acquisitive crime"
+    membership.save()
+    services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.second_owner)
+    tracking.refresh_from_db()
+    assert (tracking.owner, tracking.portfolio) == (personas.second_owner, "Serious acquisitive crime")
+    services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.owner, portfolio="Crime")
+    tracking.refresh_from_db()
+    assert tracking.portfolio == "Crime"

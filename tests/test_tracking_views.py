@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -272,7 +273,7 @@ def test_liaison_edits_owner_from_members_only(personas: Personas, tracking: Tra
     client = client_for(personas.liaison)
     url = reverse("recommendations:tracking_edit", args=[tracking.pk])
     page = client.get(url).content.decode()
-    assert "Sara Kaur" in page and "Alan Brook" not in page
+    assert "Sara Kaur: Recommendation owner" in page and "Alan Brook" not in page
     due = tracking.due_on
     base = {"version": tracking.version, "portfolio": "Crime", "due_on_0": "1", "due_on_1": "6", "due_on_2": "2024",
             "next_review_on_0": "", "next_review_on_1": "", "next_review_on_2": ""}  # fmt: skip
@@ -346,6 +347,10 @@ def test_rag_override_review_status_and_hmicfrs_status(personas: Personas, track
     assert tracking.rag_override == "red"
     page = liaison.get(reverse("recommendations:tracking", args=[tracking.pk])).content.decode()
     assert "Overridden: Partner delay" in page and "Suggested by the rule" in page
+    form = liaison.get(rag).content.decode()
+    assert "How the suggested rating is worked out" in form and "Red: the due date has passed." in form
+    assert "Overridden now to Red: Partner delay" in form  # shown above the form, which starts empty
+    assert "checked" not in form.split("<form", 1)[1] and ">Partner delay</textarea>" not in form
     review = reverse("recommendations:tracking_review", args=[tracking.pk])
     today = dt.date.today()
     response = liaison.post(review, {"version": tracking.version, "note": "On track", "reviewed_on_0": today.day,
@@ -374,6 +379,22 @@ def test_history_page_shows_changes_to_record_and_evidence(personas: Personas, f
     services.update_tracking(tracking, personas.liaison, tracking.version, portfolio="Neighbourhoods")
     page = client_for(personas.committee_member).get(_urls(full)["history"]).content.decode()
     assert "Neighbourhoods" in page and "Training plan" in page
+
+
+def test_history_is_in_words_for_auditors(personas: Personas, tracking: TrackingRecord) -> None:
+    services.update_tracking(tracking, personas.liaison, tracking.version, owner=personas.second_owner,
+                             keep_portfolio=True)  # fmt: skip
+    tracking.refresh_from_db()
+    services.correct_due_date(tracking, personas.liaison, dt.date(2031, 3, 31), "Misread")
+    services.override_rag(TrackingRecord.objects.get(pk=tracking.pk), personas.liaison, "red", "Partner delay")
+    page = client_for(personas.committee_member).get(reverse("recommendations:tracking_history", args=[tracking.pk]))
+    html = page.content.decode()
+    assert "Sara Kaur" in html and "Owen Patel" in html  # people by name, not ids
+    assert "31 March 2031" in html and "2031-03-31" not in html  # UK dates
+    assert ">Due date<" in html and ">RAG override<" in html and ">Red<" in html
+    assert not re.search(r">\d{4}-\d\d-\d\d", html)  # no ISO dates or raw time stamps
+    for machinery in (">version<", ">Version<", ">updated_at<", ">due_on<", ">red<", ">None<", ">Rag override<"):
+        assert machinery not in html, machinery
 
 
 def test_unknown_signoff_step_is_404(personas: Personas, tracking: TrackingRecord) -> None:

@@ -13,7 +13,11 @@ from collections.abc import Sequence
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.shared import Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DATE_FORMAT = "%-d %B %Y"
@@ -57,6 +61,37 @@ def new_document(title: str, stamp: dt.date, font_size: float = 11) -> DocxDocum
     properties.created = properties.modified = properties.last_printed = moment
     properties.revision = 1
     return document
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the document out."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text == instruction else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def set_a4_pages(document: DocxDocument, header: str = "") -> None:
+    """A4 with 2 cm margins, `header` at the top right of every page and "Page N of M" at the foot."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+    if header:
+        heading = section.header.paragraphs[0]
+        heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        heading.add_run(header).bold = True
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
 
 
 def add_table(document: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -26,6 +26,18 @@ STALE_AFTER_DAYS = 2 * REVIEW_INTERVAL_DAYS
 DUE_SOON_DAYS = 30
 
 
+# The rule in words, for the screen that asks whether to override it (the docstring above, in order).
+RULE_IN_WORDS = (
+    "Blue: the item is complete (closed locally or signed off).",
+    "Red: the due date has passed.",
+    f"Red: no progress update for {STALE_AFTER_DAYS} days (twice the review interval).",
+    f"Amber: due within {DUE_SOON_DAYS} days and not yet submitted for sign-off.",
+    'Amber: asked for "immediately" and not yet submitted for sign-off.',
+    "Amber: the quarterly review is overdue, or no progress update in the last three months.",
+    "Green: otherwise, on track.",
+)
+
+
 class Rag(StrEnum):
     RED = "red"
     AMBER = "amber"

@@ -25,6 +25,8 @@ from oversight.organisations.models import GoverningBodyTerm, Organisation, Role
 from .models import (
     Committee,
     EvidenceVersion,
+    ExtensionDecision,
+    ExtensionRequest,
     GoverningBodyResponse,
     GoverningBodyResponseQuerySet,
     Report,
@@ -67,6 +69,38 @@ def submitted_to_liaison(user: AnyUser) -> TrackingRecordQuerySet:
     """Items owners have submitted for sign-off, waiting for this liaison officer's check."""
     liaison_for = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
     return TrackingRecord.objects.filter(organisation_id__in=liaison_for, signoff=SignoffStage.SUBMITTED)
+
+
+def returned_to(user: AnyUser) -> TrackingRecordQuerySet:
+    """Items returned with reasons to this owner (or, with no owner, to the force's liaison officer)."""
+    if not user.is_authenticated:
+        return TrackingRecord.objects.none()
+    liaison_for = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
+    mine = Q(owner_id=user.pk) | Q(owner__isnull=True, organisation_id__in=liaison_for)
+    return TrackingRecord.objects.filter(mine, signoff=SignoffStage.RETURNED)
+
+
+def extensions_to_decide(user: AnyUser) -> QuerySet[ExtensionRequest]:
+    """Extension requests awaiting this liaison officer's decision."""
+    liaison_for = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
+    return ExtensionRequest.objects.filter(
+        tracking__organisation_id__in=liaison_for, decision=ExtensionDecision.PENDING
+    )
+
+
+def reviews_due(user: AnyUser, by: dt.date) -> TrackingRecordQuerySet:
+    """Open items whose quarterly review this liaison officer owes by `by` (overdue included)."""
+    liaison_for = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
+    return TrackingRecord.objects.open().filter(organisation_id__in=liaison_for, next_review_on__lte=by)
+
+
+def responses_to_write(user: AnyUser) -> GoverningBodyResponseQuerySet:
+    """Draft 56-day responses this person writes a part of."""
+    bodies = organisation_ids_with_role(user, Role.OPCC_OFFICER)
+    forces = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
+    return GoverningBodyResponse.objects.filter(
+        Q(body_id__in=bodies) | Q(force_id__in=forces), status=ResponseStatus.DRAFT
+    )
 
 
 def with_hmicfrs_lead(user: AnyUser) -> TrackingRecordQuerySet:

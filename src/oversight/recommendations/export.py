@@ -1,4 +1,9 @@
-"""The filtered register as CSV and XLSX: the same rows the page lists, with each item's text."""
+"""The filtered register as CSV and XLSX: the same rows the page lists, with each item's text.
+
+Both open cleanly in Excel: the CSV starts with a byte-order mark (else Excel reads UTF-8 as
+Windows-1252 and mangles names and dashes); the workbook has column widths, wrapped text, an
+auto-filter and frozen headings, and says which filters made it and when it was exported.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .filters import Row
 
@@ -17,7 +23,13 @@ COLUMNS = (
     "Reference", "Number", "Kind of item", "Item text", "Report", "Kind of report", "Organisation", "Owner",
     "Portfolio", "Local status", "Sign-off", "HMICFRS status", "RAG", "RAG reason", "RAG overridden",
     "Deadline as written", "Due date", "Original due date", "Slips", "Next review", "Overdue", "Review overdue",
+    "Urgent",
 )  # fmt: skip
+# Characters wide; long text columns wrap within their width.
+WIDTHS = {"Item text": 60, "Report": 36, "RAG reason": 32, "Organisation": 24, "Owner": 20, "Portfolio": 20,
+          "Kind of item": 18, "Kind of report": 18, "Sign-off": 22, "Deadline as written": 20}  # fmt: skip
+DEFAULT_WIDTH = 13
+BOM = "\ufeff"
 
 Cell = str | int | dt.date | None
 
@@ -35,7 +47,7 @@ def row_values(row: Row) -> list[Cell]:
         record.get_status_display(), record.get_signoff_display(), record.get_hmicfrs_status_display(),
         row.rag.value.title(), row.rag_reason, _yes(bool(record.rag_override)), item.deadline_phrase,
         record.due_on, record.original_due_on, record.slips(), record.next_review_on,
-        _yes(row.overdue), _yes(row.review_overdue),
+        _yes(row.overdue), _yes(row.review_overdue), _yes(row.urgent),
     ]  # fmt: skip
 
 
@@ -52,6 +64,7 @@ def filename(extension: str, today: dt.date | None = None) -> str:
 
 def to_csv(rows: Sequence[Row]) -> str:
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
@@ -59,20 +72,49 @@ def to_csv(rows: Sequence[Row]) -> str:
     return buffer.getvalue()
 
 
-def to_xlsx(rows: Sequence[Row]) -> bytes:
+def _lay_out(sheet: Worksheet, rows: int) -> None:
+    for index, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name, DEFAULT_WIDTH)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line in sheet.iter_rows(min_row=1, max_row=rows + 1):
+        for cell in line:
+            cell.alignment = wrap
+    for name in ("Due date", "Original due date", "Next review"):
+        for cell in sheet[get_column_letter(COLUMNS.index(name) + 1)][1:]:
+            cell.number_format = "dd/mm/yyyy"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
+    sheet.freeze_panes = "A2"
+
+
+def _about(sheet: Worksheet, filters: Sequence[tuple[str, str]], exported_on: dt.date, count: int) -> None:
+    sheet.append(["Recommendation register export"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["Exported on", exported_on.strftime("%-d %B %Y")])
+    sheet.append(["Items", count])
+    sheet.append(["Filters", "No filters: every item you can see" if not filters else ""])
+    for heading, label in filters:
+        sheet.append([heading, label])
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 60
+
+
+def to_xlsx(rows: Sequence[Row], filters: Sequence[tuple[str, str]] = (), exported_on: dt.date | None = None) -> bytes:
+    """The register sheet, and an "About this export" sheet naming the filters and the export date."""
+    exported_on = exported_on or dt.date.today()
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Register"
     sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_safe(value) for value in row_values(row)])
-    for name in ("Due date", "Original due date", "Next review"):
-        for cell in sheet[get_column_letter(COLUMNS.index(name) + 1)][1:]:
-            cell.number_format = "dd/mm/yyyy"
-    sheet.freeze_panes = "A2"
+    _lay_out(sheet, len(rows))
+    _about(workbook.create_sheet("About this export"), filters, exported_on, len(rows))
+    filter_words = "; ".join(f"{heading}: {label}" for heading, label in filters) or "no filters"
+    workbook.properties.title = "Recommendation register"
+    workbook.properties.description = f"Exported on {exported_on:%-d %B %Y} with {filter_words}."
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -142,18 +142,33 @@ class HmicfrsStatusForm(VersionedForm):
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
+    """Each eligible person with their role and portfolio in the organisation, so the right one is chosen."""
+
+    organisation_id: int = 0
+
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
+        name = obj.get_full_name() or obj.get_username()
+        held = [m for m in obj.memberships.all() if m.organisation_id == self.organisation_id]
+        roles = ", ".join(m.get_role_display() + (f" ({m.portfolio})" if m.portfolio else "") for m in held)
+        return f"{name}: {roles}" if roles else name
 
 
 class TrackingEditForm(VersionedForm):
     owner = OwnerChoiceField(label="Owner", queryset=User.objects.none(), required=False, empty_label="No owner")
-    portfolio = forms.CharField(label="Portfolio", max_length=200, required=False)
+    portfolio = forms.CharField(
+        label="Portfolio",
+        max_length=200,
+        required=False,
+        help_text="Left as it is, a new owner's portfolio replaces it when the register records one",
+    )
+    keep_portfolio = forms.BooleanField(label="The portfolio stays the same with the new owner", required=False)
     next_review_on = GovukDateField(label="Next review date", required=False)
 
     def __init__(self, *args: Any, tracking: TrackingRecord, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owner_candidates(tracking.organisation)  # type: ignore[attr-defined]
+        field = self.fields["owner"]
+        field.queryset = owner_candidates(tracking.organisation).prefetch_related("memberships")  # type: ignore[attr-defined]
+        field.organisation_id = tracking.organisation_id  # type: ignore[attr-defined]
 
 
 # Reports and items

@@ -114,6 +114,10 @@ class Report(models.Model):
         return self.covers_all_forces or self.forces.filter(pk=force.pk).exists()
 
 
+# Characters of an item's text the register shows when the item has no title.
+HEADING_LENGTH = 90
+
+
 class ItemQuerySet(models.QuerySet["Item"]):
     def recommendations(self) -> ItemQuerySet:
         return self.filter(kind=ItemKind.RECOMMENDATION)
@@ -154,6 +158,12 @@ class Item(models.Model):
         if self.reference:
             return f"{label} {self.reference}"
         return f"{label} {self.number}".strip() + f" ({self.report.title})"
+
+    @property
+    def heading(self) -> str:
+        """The item's title, or the first line of its text cut to a readable length."""
+        text = self.title or (self.text.strip().splitlines() or [""])[0]
+        return text if len(text) <= HEADING_LENGTH else text[: HEADING_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
     @property
     def is_urgent(self) -> bool:
@@ -217,14 +227,18 @@ class TrackingRecord(models.Model):
     )
     portfolio = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=TrackingStatus.choices, default=TrackingStatus.OPEN)
-    signoff = models.CharField(max_length=20, choices=SignoffStage.choices, default=SignoffStage.NOT_SUBMITTED)
-    hmicfrs_status = models.CharField(max_length=20, choices=HmicfrsStatus.choices, default="", blank=True)
-    rag_override = models.CharField(max_length=10, choices=RagOverride.choices, blank=True)
-    rag_override_reason = models.TextField(blank=True)
-    original_due_on = models.DateField(null=True, blank=True)
-    due_on = models.DateField(null=True, blank=True)
-    next_review_on = models.DateField(null=True, blank=True)
-    closed_on = models.DateField(null=True, blank=True)
+    signoff = models.CharField(
+        "sign-off stage", max_length=20, choices=SignoffStage.choices, default=SignoffStage.NOT_SUBMITTED
+    )
+    hmicfrs_status = models.CharField(
+        "HMICFRS status", max_length=20, choices=HmicfrsStatus.choices, default="", blank=True
+    )
+    rag_override = models.CharField("RAG override", max_length=10, choices=RagOverride.choices, blank=True)
+    rag_override_reason = models.TextField("reason for the RAG override", blank=True)
+    original_due_on = models.DateField("original due date", null=True, blank=True)
+    due_on = models.DateField("due date", null=True, blank=True)
+    next_review_on = models.DateField("next review", null=True, blank=True)
+    closed_on = models.DateField("closed on", null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every change")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -288,6 +302,13 @@ class TrackingRecord(models.Model):
     def slips(self) -> int:
         count = getattr(self, "slip_count", None)
         return count if count is not None else sum(1 for extension in self.extensions.all() if extension.is_slip)
+
+    def latest_return(self) -> Transition | None:
+        """The step that returned the item with reasons, while it stays returned."""
+        if self.signoff != SignoffStage.RETURNED:
+            return None
+        returns = (TransitionAction.RETURN_TO_OWNER, TransitionAction.RETURN_FROM_HMICFRS)
+        return self.transitions.filter(action__in=returns).select_related("by").order_by("-at", "-pk").first()
 
     def status_on(self, day: dt.date) -> tuple[str, str]:
         """(status, sign-off stage) as they stood at the end of `day`, from the transition history."""
@@ -608,9 +629,19 @@ class Committee(models.Model):
 
 
 class CommitteeMeeting(models.Model):
+    """A meeting and the narrative its paper keeps (written by the liaison officer, kept as written)."""
+
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField()
     agenda_item = models.CharField(max_length=40, blank=True)
+    inspection_activity = models.TextField(blank=True, help_text="Inspection activity since the last meeting")
+    governance = models.TextField(blank=True, help_text="How recommendations are governed and owners held to account")
+    new_reports = models.TextField(blank=True, help_text="The force's acceptance of new reports")
+    next_steps = models.TextField(blank=True)
+    background_documents = models.TextField(blank=True, help_text="One a line")
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_title = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-held_on"]
@@ -618,6 +649,10 @@ class CommitteeMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} on {self.held_on:%-d %B %Y}"
+
+    @property
+    def background_document_lines(self) -> list[str]:
+        return [line.strip() for line in self.background_documents.splitlines() if line.strip()]
 
     def previous(self) -> CommitteeMeeting | None:
         return self.committee.meetings.filter(held_on__lt=self.held_on).order_by("-held_on").first()

@@ -66,6 +66,43 @@ def _text_area(label: str, max_length: int = LONG_TEXT) -> forms.CharField:
     return text_area(label, required=False, rows=6, max_length=max_length)
 
 
+class NarrativeForm(VersionedForm):
+    """The paper's words that only the liaison officer can give; the figures come from the register."""
+
+    inspection_activity = _text_area(
+        "Inspection activity", "For example, whether PEEL or other inspection activity is scheduled for the force"
+    )
+    governance = _text_area(
+        "Governance", "How recommendations are managed and owners held to account, and progress since the last meeting"
+    )
+    new_reports = _text_area("The force's response to new reports", "Whether the force accepts them and how")
+    next_steps = _text_area("Next steps")
+    background_documents = _text_area(
+        "Background documents (optional)", "One a line. Reports in the paper are listed already."
+    )
+    contact_name = forms.CharField(label="Contact officer's name (optional)", max_length=200, required=False,
+                                   help_text="Leave blank to name the force liaison officer")  # fmt: skip
+    contact_title = forms.CharField(label="Contact officer's title (optional)", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.disable_csrf = True
+
+
+class InspectionHeldForm(GovukFormMixin, forms.Form):
+    held_on = GovukDateField(label="Date the inspection took place")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.disable_csrf = True
+
+    def clean_held_on(self) -> Any:
+        held_on = self.cleaned_data["held_on"]
+        if held_on and held_on > timezone.localdate():
+            raise forms.ValidationError("The date the inspection took place cannot be in the future.")
+        return held_on
+
+
 class ResponseForm(VersionedForm):
     """The parts of the 56-day response this person may write; the rest is shown, not edited."""
 

@@ -1,8 +1,10 @@
 """The committee's "HMICFRS update" paper, built from history as it stood at the period's end.
 
-The same period always gives the same paper: every status, due date and count is computed as at
-the last day of the period from dated rows (transitions, extension decisions, notifications),
-never from today's state or today's date, and every list is ordered by stable keys.
+The same period always gives the same paper: every status, due date, RAG rating and count is
+computed as at the last day of the period from dated rows (transitions, extension decisions,
+updates, reviews, notifications), and every list is ordered by stable keys. A paper for a meeting
+still to come is honest about it: its figures are as at today, marked provisional. Owners and
+portfolios are as the register records them now (the register keeps no dated history of them).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from oversight.lib.deadlines import add_months
+from oversight.lib.rag import Rag, RagInputs, suggest_rag
 from oversight.organisations.models import Membership, Organisation, Role
 
 from .models import (
@@ -25,7 +28,10 @@ from .models import (
     ForthcomingInspection,
     Item,
     ItemKind,
+    ProgressUpdate,
+    QuarterlyReview,
     Report,
+    SignoffStage,
     TrackingRecord,
     TrackingStatus,
     Transition,
@@ -78,6 +84,10 @@ class PaperItem:
     status_label: str
     signed_off_on: dt.date | None = None
     urgent: bool = False
+    owner: str = ""
+    portfolio: str = ""
+    signoff_label: str = ""
+    rag: Rag | None = None
 
     @property
     def label(self) -> str:
@@ -128,6 +138,16 @@ class ContactOfficer:
 
 
 @dataclass(frozen=True)
+class Narrative:
+    """What the liaison officer writes for the meeting; the paper keeps it as written."""
+
+    inspection_activity: str = ""
+    governance: str = ""
+    new_reports: str = ""
+    next_steps: str = ""
+
+
+@dataclass(frozen=True)
 class Paper:
     committee: str
     organisation: str
@@ -145,8 +165,20 @@ class Paper:
     forthcoming: tuple[Inspection, ...]
     open_by_status: tuple[StatusCount, ...]
     contact: ContactOfficer | None
+    narrative: Narrative = Narrative()
+    background_documents: tuple[str, ...] = ()
+    provisional: bool = False
     purpose: str = PURPOSE
     closing: str = CLOSING
+
+    @property
+    def as_at(self) -> dt.date:
+        """The day every figure speaks to: the meeting's date, or today for a meeting still to come."""
+        return self.period.end
+
+    @property
+    def several_forces(self) -> bool:
+        return len(self.forces) > 1
 
     @property
     def concerns_and_afis(self) -> tuple[PaperItem, ...]:
@@ -162,11 +194,12 @@ class Paper:
         return "HMICFRS update"
 
 
-def period_for(meeting: CommitteeMeeting) -> Period:
-    """Since the previous meeting; with none, the three months before this one."""
+def period_for(meeting: CommitteeMeeting, today: dt.date | None = None) -> Period:
+    """Since the previous meeting (with none, the three months before this one) up to the
+    meeting, or up to today when the meeting is still to come."""
     previous = meeting.previous()
     after = previous.held_on if previous else add_months(meeting.held_on, -DEFAULT_PERIOD_MONTHS)
-    return Period(after=after, end=meeting.held_on)
+    return Period(after=after, end=min(meeting.held_on, today or timezone.localdate()))
 
 
 def natural_key(text: str) -> list[tuple[int, str]]:
@@ -220,8 +253,31 @@ def signed_off_in(record: TrackingRecord, period: Period) -> dt.date | None:
     return in_period[-1] if in_period else None
 
 
-def _paper_item(record: TrackingRecord, status: str, day: dt.date, signed_off_on: dt.date | None) -> PaperItem:
-    item = record.item
+def _dated(stamps: Iterable[dt.date], day: dt.date) -> dt.date | None:
+    return max((stamp for stamp in stamps if stamp <= day), default=None)
+
+
+def rag_on(record: TrackingRecord, state: tuple[str, str], day: dt.date) -> Rag:
+    """The documented RAG rule applied to the record as it stood at the end of `day`."""
+    status, stage = state
+    reviews = [review for review in record.reviews.all() if review.reviewed_on <= day]
+    inputs = RagInputs(
+        today=day,
+        complete=status == TrackingStatus.CLOSED,
+        awaiting_signoff=stage in (SignoffStage.SUBMITTED, SignoffStage.WITH_HMICFRS),
+        due_on=due_on(record, day),
+        last_progress_on=_dated((_local_day(update.written_at) for update in record.updates.all()), day),
+        next_review_on=max(reviews, key=lambda review: review.reviewed_on).next_review_on if reviews else None,
+        urgent=record.item.is_urgent,
+    )
+    return suggest_rag(inputs).rag
+
+
+def _paper_item(
+    record: TrackingRecord, state: tuple[str, str], day: dt.date, signed_off_on: dt.date | None
+) -> PaperItem:
+    item, (status, stage) = record.item, state
+    owner = record.owner.get_full_name() or record.owner.get_username() if record.owner else ""
     return PaperItem(
         tracking_id=record.pk,
         organisation=record.organisation.name,
@@ -239,6 +295,10 @@ def _paper_item(record: TrackingRecord, status: str, day: dt.date, signed_off_on
         status_label=TrackingStatus(status).label if status in TrackingStatus.values else status,
         signed_off_on=signed_off_on,
         urgent=item.is_urgent,
+        owner=owner,
+        portfolio=record.portfolio,
+        signoff_label=SignoffStage(stage).label if stage in SignoffStage.values else "",
+        rag=rag_on(record, state, day),
     )
 
 
@@ -252,9 +312,11 @@ def _item_order(item: PaperItem) -> tuple[object, ...]:
 def _records(forces: Iterable[Organisation]) -> list[TrackingRecord]:
     return list(
         TrackingRecord.objects.filter(organisation__in=list(forces))
-        .select_related("item", "item__report", "organisation")
+        .select_related("item", "item__report", "organisation", "owner")
         .prefetch_related(
             Prefetch("transitions", queryset=Transition.objects.order_by("at", "pk")),
+            Prefetch("updates", queryset=ProgressUpdate.objects.only("tracking_id", "written_at")),
+            Prefetch("reviews", queryset=QuarterlyReview.objects.only("tracking_id", "reviewed_on", "next_review_on")),
             Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("decided_at", "pk")),
         )
         .order_by("pk")
@@ -333,19 +395,32 @@ def _split(records: list[TrackingRecord], period: Period) -> _Split:
             continue
         signed_on = signed_off_in(record, period)
         if signed_on is not None:
-            signed_off.append(_paper_item(record, state[0], period.end, signed_on))
+            signed_off.append(_paper_item(record, state, period.end, signed_on))
         if state[0] != TrackingStatus.CLOSED:
-            open_items.append(_paper_item(record, state[0], period.end, None))
+            open_items.append(_paper_item(record, state, period.end, None))
     signed_off.sort(key=lambda item: (item.signed_off_on, *_item_order(item)))
     open_items.sort(key=_item_order)
     return _Split(signed_off, open_items)
 
 
-def build_paper(meeting: CommitteeMeeting) -> Paper:
+def _background(meeting: CommitteeMeeting, reports: tuple[PublishedReport, ...]) -> tuple[str, ...]:
+    """The reports the paper describes, then what the liaison officer listed."""
+    listed = [f"HMICFRS {report.kind_label.lower()} report: {report.title}" for report in reports]
+    return tuple(dict.fromkeys([*listed, *meeting.background_document_lines]))
+
+
+def _meeting_contact(meeting: CommitteeMeeting, organisations: list[Organisation]) -> ContactOfficer | None:
+    if meeting.contact_name.strip():
+        return ContactOfficer(name=meeting.contact_name.strip(), title=meeting.contact_title.strip())
+    return _contact(organisations)
+
+
+def build_paper(meeting: CommitteeMeeting, today: dt.date | None = None) -> Paper:
     """The paper for the meeting, as the history stood at the end of its period."""
     committee = meeting.committee
     forces = list(committee.forces.order_by("name", "pk"))
-    period = period_for(meeting)
+    period = period_for(meeting, today)
+    reports = _published_reports(forces, period)
     split = _split(_records(forces), period)
     open_items = split.open_items
 
@@ -363,10 +438,13 @@ def build_paper(meeting: CommitteeMeeting) -> Paper:
         recommendations_remaining=of_kind(ItemKind.RECOMMENDATION),
         concerns_remaining=of_kind(ItemKind.CAUSE_OF_CONCERN),
         afis_remaining=of_kind(ItemKind.AREA_FOR_IMPROVEMENT),
-        reports=_published_reports(forces, period),
+        reports=reports,
         overdue=tuple(item for item in open_items if item.due_on is not None and item.due_on < period.end),
         extended=tuple(item for item in open_items if item.slips > 0),
         forthcoming=_forthcoming(forces, period),
         open_by_status=_open_by_status(open_items),
-        contact=_contact([committee.organisation, *forces]),
+        contact=_meeting_contact(meeting, [committee.organisation, *forces]),
+        narrative=Narrative(meeting.inspection_activity, meeting.governance, meeting.new_reports, meeting.next_steps),
+        background_documents=_background(meeting, reports),
+        provisional=period.end < meeting.held_on,
     )

@@ -15,7 +15,7 @@ from docx.document import Document as DocxDocument
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from oversight.lib.office import add_table, docx_bytes, html_to_pdf, long_date, new_document
+from oversight.lib.office import add_table, docx_bytes, html_to_pdf, long_date, new_document, set_a4_pages
 
 from .models import GoverningBodyResponse, ResponseAction
 from .papers import Paper, PaperItem, ReportRecommendation, natural_key
@@ -33,6 +33,14 @@ body { font-size: 11pt; }
 .footnotes { font-size: 9pt; border-top: 0.5pt solid #0b0c0c; padding-top: 4pt; }
 .chart { width: 14cm; }
 .status { font-weight: bold; }
+.govuk-body-s { font-size: 8.5pt; }
+.app-rag { font-weight: bold; padding: 0 3pt; }
+.app-rag--red { color: #fff; background: #d4351c; }
+.app-rag--amber { background: #fd0; }
+.app-rag--green { color: #fff; background: #00703c; }
+.app-rag--blue { color: #fff; background: #1d70b8; }
+.govuk-tag { font-weight: bold; }
+.govuk-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; }
 """
 
 
@@ -54,8 +62,7 @@ def recommendation_heading(number: str, reference: str) -> str:
 # The chart of open items by status at the period's end.
 
 
-def open_items_chart_svg(paper: Paper) -> str:
-    """A horizontal bar chart as SVG markup, identical for identical papers."""
+def _chart(paper: Paper) -> Figure:
     labels = [count.label for count in paper.open_by_status]
     values = [count.count for count in paper.open_by_status]
     figure = Figure(figsize=(6.0, 2.4), dpi=100)
@@ -63,13 +70,25 @@ def open_items_chart_svg(paper: Paper) -> str:
     bars = axes.barh(labels, values, color="#1d70b8")
     axes.bar_label(bars, padding=3)
     axes.invert_yaxis()
-    axes.set_xlabel(f"Open items on {long_date(paper.period.end)}")
+    axes.set_xlabel(f"Open items on {long_date(paper.as_at)}")
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_xlim(0, max([*values, 1]) * 1.15)
     figure.tight_layout()
+    return figure
+
+
+def open_items_chart_svg(paper: Paper) -> str:
+    """A horizontal bar chart as SVG markup, identical for identical papers."""
     buffer = io.StringIO()
     with rc_context({"svg.hashsalt": "oversight-paper"}):  # stable element ids: same paper, same bytes
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        _chart(paper).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def open_items_chart_png(paper: Paper) -> bytes:
+    """The same chart as a print-resolution PNG: WeasyPrint draws it several times faster than SVG."""
+    buffer = io.BytesIO()
+    _chart(paper).savefig(buffer, format="png", dpi=150, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -79,11 +98,15 @@ def chart_data_uri(paper: Paper) -> str:
     return f"data:image/svg+xml;base64,{encoded}"
 
 
+def _chart_png_uri(paper: Paper) -> str:
+    return "data:image/png;base64," + base64.b64encode(open_items_chart_png(paper)).decode()
+
+
 # PDF
 
 
 def paper_pdf_html(paper: Paper) -> str:
-    return render_to_string("recommendations/paper_pdf.html", {"paper": paper, "chart": chart_data_uri(paper)})
+    return render_to_string("recommendations/paper_pdf.html", {"paper": paper, "chart": _chart_png_uri(paper)})
 
 
 def paper_pdf(paper: Paper) -> bytes:
@@ -108,17 +131,55 @@ def response_pdf(response: GoverningBodyResponse) -> bytes:
 # DOCX
 
 
-def _itemsadd_table(document: DocxDocument, items: Sequence[PaperItem], *, signed_off: bool = False) -> None:
+def _owner(item: PaperItem) -> str:
+    return (item.owner or "No owner") + (f"\n{item.portfolio}" if item.portfolio else "")
+
+
+def _items_table(document: DocxDocument, paper: Paper, items: Sequence[PaperItem], empty: str) -> None:
+    """Each item with its owner and portfolio, status and sign-off stage, RAG and due date."""
     if not items:
-        document.add_paragraph("None.")
+        document.add_paragraph(empty)
         return
-    if signed_off:
-        headers = ["Item", "Report", "Force", "Signed off"]
-        rows = [[i.label, i.report_title, i.organisation, long_date(i.signed_off_on)] for i in items]
-    else:
-        headers = ["Item", "Report", "Force", "Status", "Due"]
-        rows = [[i.label, i.report_title, i.organisation, i.status_label, due_text(i.due_on, i.urgent)] for i in items]
+    force = ["Force"] if paper.several_forces else []
+    headers = ["Item", *force, "Owner and portfolio", "Status and sign-off", "RAG", "Due"]
+    rows = [
+        [
+            f"{i.label}\n{i.report_title}",
+            *([i.organisation] if force else []),
+            _owner(i),
+            f"{i.status_label}\n{i.signoff_label}".strip(),
+            i.rag.value.title() if i.rag else "Not rated",
+            due_text(i.due_on, i.urgent),
+        ]
+        for i in items
+    ]
     add_table(document, headers, rows)
+
+
+def _signed_off_table(document: DocxDocument, paper: Paper) -> None:
+    if not paper.signed_off:
+        document.add_paragraph("No items were signed off in the period.")
+        return
+    rows = [[i.label, i.report_title, _owner(i), long_date(i.signed_off_on)] for i in paper.signed_off]
+    add_table(document, ["Item", "Report", "Owner and portfolio", "Signed off"], rows)
+
+
+def _narrative(document: DocxDocument, text: str) -> None:
+    for paragraph in (part.strip() for part in text.split("\n\n")):
+        if paragraph:
+            document.add_paragraph(paragraph)
+
+
+def _as_at(paper: Paper) -> str:
+    if paper.provisional:
+        return (
+            f"Provisional: the meeting is on {long_date(paper.meeting_on)}; every figure is as it stood at the "
+            f"end of {long_date(paper.as_at)}. The paper is final once the meeting date has passed."
+        )
+    return (
+        f"Period covered: {long_date(paper.period.first_day)} to {long_date(paper.as_at)}. Every status, date, "
+        f"RAG rating and count is as it stood at the end of {long_date(paper.as_at)}."
+    )
 
 
 def _paper_heading(document: DocxDocument, paper: Paper) -> None:
@@ -126,13 +187,16 @@ def _paper_heading(document: DocxDocument, paper: Paper) -> None:
         document.add_paragraph().add_run(f"Agenda Item {paper.agenda_item}").bold = True
     document.add_paragraph().add_run(f"{paper.committee.upper()}\n{long_date(paper.meeting_on)}").bold = True
     document.add_heading(paper.title.upper(), level=0)
-    document.add_paragraph(f"Period: {long_date(paper.period.first_day)} to {long_date(paper.period.end)}")
+    document.add_paragraph(_as_at(paper))
     document.add_heading("1. Purpose of report", level=1)
     document.add_paragraph(paper.purpose)
 
 
 def _paper_overview(document: DocxDocument, paper: Paper) -> None:
-    document.add_heading("2. Overview", level=1)
+    forces = f": {', '.join(paper.forces)}" if paper.forces else ""
+    document.add_heading(f"2. Inspection activity and recommendations{forces}", level=1)
+    _narrative(document, paper.narrative.inspection_activity)
+    _narrative(document, paper.narrative.governance)
     add_table(
         document,
         ["Measure", "Number"],
@@ -151,14 +215,15 @@ def _paper_overview(document: DocxDocument, paper: Paper) -> None:
 
 def _paper_items(document: DocxDocument, paper: Paper) -> None:
     document.add_heading("3. Signed off in the period", level=1)
-    _itemsadd_table(document, paper.signed_off, signed_off=True)
+    _signed_off_table(document, paper)
     document.add_heading("4. Recommendations remaining", level=1)
-    _itemsadd_table(document, paper.recommendations_remaining)
+    _items_table(document, paper, paper.recommendations_remaining, "No recommendations remained open.")
     document.add_heading("5. Causes of concern and areas for improvement remaining", level=1)
     if not paper.concerns_and_afis:
-        document.add_paragraph("None.")
+        document.add_paragraph("No causes of concern or areas for improvement remained open.")
     for item in paper.concerns_and_afis:
         document.add_paragraph(f"{item.report_title} ({item.label}). {item.text}", style="List Number")
+    _items_table(document, paper, paper.concerns_and_afis, "")
 
 
 def _paper_reports(document: DocxDocument, paper: Paper) -> None:
@@ -174,12 +239,15 @@ def _paper_reports(document: DocxDocument, paper: Paper) -> None:
             if rec.deadline_phrase:
                 document.add_paragraph(f"Deadline: {rec.deadline_phrase} ({_due_words(rec)})")
             document.add_paragraph(rec.text)
+    if paper.narrative.new_reports:
+        document.add_heading("The force's response to the new reports", level=2)
+        _narrative(document, paper.narrative.new_reports)
 
 
 def _paper_slippage(document: DocxDocument, paper: Paper) -> None:
     document.add_heading("7. Overdue and extended items", level=1)
     document.add_heading("Overdue", level=2)
-    _itemsadd_table(document, paper.overdue)
+    _items_table(document, paper, paper.overdue, "No items were overdue.")
     document.add_heading("Extended", level=2)
     if paper.extended:
         rows = [
@@ -188,7 +256,7 @@ def _paper_slippage(document: DocxDocument, paper: Paper) -> None:
         ]
         add_table(document, ["Item", "Force", "Original due date", "Current due date", "Slips"], rows)
     else:
-        document.add_paragraph("None.")
+        document.add_paragraph("No open items had an extension.")
     document.add_heading("8. Forthcoming inspections", level=1)
     if not paper.forthcoming:
         document.add_paragraph("No forthcoming inspections have been notified.")
@@ -196,10 +264,14 @@ def _paper_slippage(document: DocxDocument, paper: Paper) -> None:
         document.add_paragraph(
             f"{inspection.title}, expected {inspection.expected} ({inspection.force})", style="List Bullet"
         )
+    if paper.narrative.next_steps:
+        document.add_heading("9. Next steps", level=1)
+        _narrative(document, paper.narrative.next_steps)
 
 
 def paper_docx(paper: Paper) -> bytes:
     document = new_document(f"{paper.committee}: {paper.title}", paper.period.end)
+    set_a4_pages(document, f"Agenda Item {paper.agenda_item}" if paper.agenda_item else paper.committee)
     _paper_heading(document, paper)
     _paper_overview(document, paper)
     _paper_items(document, paper)
@@ -209,6 +281,11 @@ def paper_docx(paper: Paper) -> bytes:
     if paper.contact:
         document.add_heading("Contact officer", level=1)
         document.add_paragraph(f"Name: {paper.contact.name}\nTitle: {paper.contact.title}")
+    document.add_heading("Background documents", level=1)
+    for line in paper.background_documents:
+        document.add_paragraph(line, style="List Bullet")
+    if not paper.background_documents:
+        document.add_paragraph("No background documents are listed.")
     return docx_bytes(document, paper.period.end)
 
 
@@ -235,6 +312,7 @@ def _published_note(response: GoverningBodyResponse) -> str:
 def response_docx(response: GoverningBodyResponse) -> bytes:
     report = response.report
     document = new_document(f"Response to {report.title}", response.published_on or response.due_on)
+    set_a4_pages(document, response.body.name)
     document.add_heading(f"{response.body.name}: response to {report.title}", level=0)
     if response.published_on is None:
         document.add_paragraph().add_run("Draft: not published").bold = True

@@ -422,9 +422,22 @@ def correct_due_date(
     return correction
 
 
-def update_tracking(tracking: TrackingRecord, by: User, version: int, **changes: Any) -> TrackingRecord:
-    """Owner, portfolio or review date, refusing a stale edit. The due date moves only through
-    an extension decision or a recorded correction (`correct_due_date`), which the paper counts."""
+def _portfolio_for(owner: User, tracking: TrackingRecord) -> str:
+    """A new owner's portfolio in the organisation; asks for it when the register records none."""
+    recorded = owner.memberships.filter(organisation=tracking.organisation).exclude(portfolio="")
+    portfolio = recorded.values_list("portfolio", flat=True).first()
+    if portfolio is None and tracking.portfolio:
+        raise ValidationError({"portfolio": f"Enter the portfolio {owner.get_full_name() or owner.get_username()} "
+                               f"leads, or say it stays {tracking.portfolio}"})  # fmt: skip
+    return portfolio or ""
+
+
+def update_tracking(
+    tracking: TrackingRecord, by: User, version: int, *, keep_portfolio: bool = False, **changes: Any
+) -> TrackingRecord:
+    """Owner, portfolio or review date, refusing a stale edit. A new owner brings their recorded
+    portfolio unless another is given (or `keep_portfolio`). The due date moves only through an
+    extension decision or a recorded correction (`correct_due_date`), which the paper counts."""
     allowed = {"owner", "portfolio", "next_review_on"}
     if unknown := set(changes) - allowed:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
@@ -434,6 +447,8 @@ def update_tracking(tracking: TrackingRecord, by: User, version: int, **changes:
         owner = changes.get("owner")
         if owner is not None and not access.owner_candidates(locked.organisation).filter(pk=owner.pk).exists():
             raise ValidationError({"owner": "The owner must be someone in the organisation."})
+        if owner is not None and "portfolio" not in changes and not keep_portfolio:
+            changes["portfolio"] = _portfolio_for(owner, locked)
         for field, value in changes.items():
             setattr(locked, field, value)
         bump_version(locked, *changes)
@@ -629,3 +644,34 @@ def record_forthcoming_inspection(
     return ForthcomingInspection.objects.create(
         force=force, title=title.strip(), expected=expected.strip(), notified_on=notified_on
     )
+
+
+NARRATIVE_FIELDS = (
+    "inspection_activity", "governance", "new_reports", "next_steps", "background_documents", "contact_name",
+    "contact_title",
+)  # fmt: skip
+
+
+def write_paper_narrative(meeting: CommitteeMeeting, by: User, version: int, **parts: str) -> CommitteeMeeting:
+    """What the liaison officer writes for the paper; the paper keeps it as written."""
+    if unknown := set(parts) - set(NARRATIVE_FIELDS):
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
+    with transaction.atomic():
+        locked = lock_for_change(CommitteeMeeting, meeting.pk, version, noun="paper")
+        require(access.can_manage_committee(by, locked.committee), "You cannot write this paper.")
+        for name, text in parts.items():
+            setattr(locked, name, text.strip())
+        bump_version(locked, *parts)
+    return locked
+
+
+def record_inspection_held(inspection: ForthcomingInspection, by: User, held_on: dt.date) -> ForthcomingInspection:
+    """The inspection took place: papers for meetings after that day no longer list it."""
+    if held_on < inspection.notified_on:
+        raise ValidationError({"held_on": "The inspection cannot have taken place before the force was notified."})
+    with transaction.atomic():
+        locked = ForthcomingInspection.objects.select_for_update().get(pk=inspection.pk)
+        require(access.can_record_forthcoming_inspection(by, locked.force), "You cannot change this inspection.")
+        locked.completed_on = held_on
+        locked.save(update_fields=["completed_on"])
+    return locked

@@ -14,7 +14,25 @@ from oversight.organisations.access import AnyUser
 
 from . import access
 from .filters import OVERDUE_DUE, OVERDUE_REVIEW, Row
-from .models import SignoffStage, TrackingStatus
+from .models import SignoffStage, TrackingRecord, TrackingStatus
+
+# The liaison officer sees reviews coming up in the next fortnight, as well as those overdue.
+REVIEWS_AHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One piece of work in a queue: what it is, where to do it, and why it is there."""
+
+    label: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Queue:
+    title: str
+    entries: list[Entry]
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,60 @@ def _yours(user: AnyUser, owned: int) -> list[Count]:
     return counts
 
 
+def _tracking_url(record: TrackingRecord, anchor: str = "") -> str:
+    return reverse("recommendations:tracking", args=[record.pk]) + anchor
+
+
+def _label(record: TrackingRecord) -> str:
+    return f"{record.item}: {record.organisation.name}"
+
+
+def _returned(user: AnyUser) -> Queue:
+    entries = []
+    for record in access.returned_to(user).select_related("item__report", "organisation").order_by("pk"):
+        returned = record.latest_return()
+        reason = f"{returned.get_action_display()}: {returned.reason}" if returned else ""
+        entries.append(Entry(_label(record), _tracking_url(record), reason))
+    return Queue("Returned to you", entries)
+
+
+def _extensions(user: AnyUser) -> Queue:
+    requests = access.extensions_to_decide(user).select_related("tracking__item__report", "tracking__organisation")
+    return Queue("Extension requests awaiting your decision", [
+        Entry(_label(request.tracking),
+              reverse("recommendations:tracking_extension_decide", args=[request.tracking_id, request.pk]),
+              f"Asked for {request.requested_due_on:%-d %B %Y}: {request.reason}")
+        for request in requests.order_by("requested_at", "pk")
+    ])  # fmt: skip
+
+
+def _reviews(user: AnyUser, today: dt.date) -> Queue:
+    records = access.reviews_due(user, today + dt.timedelta(days=REVIEWS_AHEAD_DAYS))
+    return Queue("Quarterly reviews due", [
+        Entry(_label(record), reverse("recommendations:tracking_review", args=[record.pk]),
+              f"{'Overdue since' if record.next_review_on < today else 'Due'} {record.next_review_on:%-d %B %Y}")
+        for record in records.select_related("item__report", "organisation").order_by("next_review_on", "pk")
+        if record.next_review_on is not None
+    ])  # fmt: skip
+
+
+def _responses(user: AnyUser, today: dt.date) -> Queue:
+    responses = access.responses_to_write(user).select_related("report", "force").order_by("due_on", "pk")
+    return Queue("56-day responses due", [
+        Entry(f"{response.report.title}: {response.force.name}",
+              reverse("recommendations:response", args=[response.pk]),
+              f"{'Overdue since' if response.is_overdue(today) else 'Due'} {response.due_on:%-d %B %Y}")
+        for response in responses
+    ])  # fmt: skip
+
+
+def work_queues(user: AnyUser, today: dt.date | None = None) -> list[Queue]:
+    """The person's own work, each queue only when it has something in it."""
+    today = today or dt.date.today()
+    queues = [_returned(user), _extensions(user), _reviews(user, today), _responses(user, today)]
+    return [queue for queue in queues if queue.entries]
+
+
 def register_summary(user: AnyUser, today: dt.date | None = None) -> dict[str, object]:
     """Empty for someone with no register; otherwise open items by RAG, flags and their own work."""
     records = access.visible_tracking_records(user)
@@ -67,4 +139,5 @@ def register_summary(user: AnyUser, today: dt.date | None = None) -> dict[str, o
             ),
         ],
         "yours": _yours(user, sum(row.record.owner_id == user.pk for row in rows)),
+        "queues": work_queues(user, today),
     }

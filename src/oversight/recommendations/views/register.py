@@ -80,6 +80,7 @@ def register(request: AuthedRequest) -> HttpResponse:
         "sort_caption": f"{SORTS[filters.sort][0].lower()}, {'descending' if filters.descending else 'ascending'}",
         "selected": [(head, label, urlencode(params)) for head, label, params in selected_labels(filters, options)],
         "selects": _select_fields(filters, options),
+        "several_organisations": len(options.organisations) > 1,
     }
     return render(request, "recommendations/register.html", context)
 
@@ -96,9 +97,11 @@ def register_csv(request: AuthedRequest) -> HttpResponse:
 
 
 def register_xlsx(request: AuthedRequest) -> HttpResponse:
-    _, rows = _filtered(request)
+    filters, rows = _filtered(request)
+    options = FilterOptions.for_records(access.visible_tracking_records(request.user))
+    described = [(heading, label) for heading, label, _ in selected_labels(filters, options)]
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(export.to_xlsx(rows), content_type, export.filename("xlsx"))
+    return _download(export.to_xlsx(rows, described), content_type, export.filename("xlsx"))
 
 
 urlpatterns = [

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from oversight.audit.history import history_for
 from oversight.forms import add_service_error
+from oversight.lib.rag import RULE_IN_WORDS
 from oversight.request import AuthedRequest
 
 from .. import access, services
@@ -39,6 +40,7 @@ from ..forms import (
     UpdateForm,
     WorkStatusForm,
 )
+from ..history import in_words
 from ..models import (
     Evidence,
     EvidenceKind,
@@ -93,7 +95,7 @@ def tracking_history(request: AuthedRequest, pk: int) -> HttpResponse:
         (Evidence, list(record.evidence.values_list("pk", flat=True))),
         (ExtensionRequest, list(record.extensions.values_list("pk", flat=True))),
     )
-    return render(request, "recommendations/tracking_history.html", {"record": record, "entries": entries})
+    return render(request, "recommendations/tracking_history.html", {"record": record, "entries": in_words(entries)})
 
 
 # One pattern for every action page: check, parse, call the service, re-render on a clear error.
@@ -240,12 +242,12 @@ def decide_extension(request: AuthedRequest, pk: int, extension_pk: int) -> Http
 def override_rag(request: AuthedRequest, pk: int) -> HttpResponse:
     record, user = _record(request, pk), request.user
     _allowed(record, user, access.can_override_rag)
-    initial = {"version": record.version, "rag": record.rag_override, "reason": record.rag_override_reason}
-    form = _bound(request, RagOverrideForm, initial)
+    # The form starts empty: a new rating needs a new reason, never the last override's words.
+    form = _bound(request, RagOverrideForm, {"version": record.version})
     return _run(request, record, Action(
         "Override the RAG rating", "Save RAG rating", "RAG rating saved.", form,
         lambda data: services.override_rag(record, user, data["rag"], data["reason"], version=data["version"]),
-        context={"suggestion": record.suggested_rag()},
+        context={"suggestion": record.suggested_rag(), "rule": RULE_IN_WORDS},
     ))  # fmt: skip
 
 
@@ -300,7 +302,10 @@ def edit_tracking(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def perform(data: Data) -> object:
         changes = {name: data[name] for name in EDITABLE if data[name] != getattr(record, name)}
-        return services.update_tracking(record, user, data["version"], **changes) if changes else None
+        keep = data["keep_portfolio"]
+        return (
+            services.update_tracking(record, user, data["version"], keep_portfolio=keep, **changes) if changes else None
+        )
 
     return _run(request, record, Action("Edit owner and review date", "Save changes", "Changes saved.", form, perform))
 
