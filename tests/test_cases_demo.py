@@ -132,7 +132,7 @@ def test_the_teammates_psd_role_does_not_break_the_glass(loaded: Loaded, db: Non
     }  # fmt: skip
     with pytest.raises(ValidationError):
         safeguards.break_glass(case.reference, "Checking on a colleague", teammate)
-    newest = Alert.objects.filter(actor=teammate).order_by("-pk").first()
+    newest = Alert.objects.filter(actor=teammate).order_by("-at").first()
     assert newest is not None
     assert newest.kind == AlertKind.EXCLUDED_OPENED and newest.object_id == case.pk
     assert Alert.objects.filter(actor=teammate).count() == 3

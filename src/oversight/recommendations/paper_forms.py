@@ -62,8 +62,8 @@ class ForthcomingInspectionForm(GovukFormMixin, forms.Form):
         return notified_on
 
 
-def _text_area(label: str, max_length: int = LONG_TEXT) -> forms.CharField:
-    return text_area(label, required=False, rows=6, max_length=max_length)
+def _text_area(label: str, hint: str = "", max_length: int = LONG_TEXT) -> forms.CharField:
+    return text_area(label, hint=hint, required=False, rows=6, max_length=max_length)
 
 
 class NarrativeForm(VersionedForm):
@@ -118,11 +118,11 @@ class ResponseForm(VersionedForm):
         layout: list[Any] = [Field("version")]
         if self.writes_cc:
             self.fields["chief_constable_comments"] = _text_area(
-                f"Comments of the chief constable, {response.force}", DOCUMENT_TEXT
+                f"Comments of the chief constable, {response.force}", max_length=DOCUMENT_TEXT
             )
             layout.append(counted("chief_constable_comments", self.fields["chief_constable_comments"]))
         if self.writes_body:
-            self.fields["body_comments"] = _text_area(f"Comments of {response.body}", DOCUMENT_TEXT)
+            self.fields["body_comments"] = _text_area(f"Comments of {response.body}", max_length=DOCUMENT_TEXT)
             layout.append(counted("body_comments", self.fields["body_comments"]))
             layout += [self._action_fields(action) for action in actions]
         self.helper.layout = Layout(*layout)
