@@ -14,19 +14,42 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from oversight.cases.models import Arrival, Case, TeamMember, TeamRole
-from oversight.cases.services import NewCase, open_case
+from oversight.api.models import ApiToken
+from oversight.audit.models import Alert
+from oversight.cases import audits, decisions
+from oversight.cases.audits import draw
+from oversight.cases.models import (
+    Arrival,
+    BreakGlass,
+    Case,
+    CaseAudit,
+    DipSample,
+    Exclusion,
+    RecordedAs,
+    TeamMember,
+    TeamRole,
+)
+from oversight.cases.services import NewCase, open_case, read_case
+from oversight.grants import services as grants
 from oversight.organisations.models import Organisation, Role
+from oversight.victims import services as victims
+from oversight.victims.models import RightStatus, RiskLevel, SupportKind
+from oversight.victims.rules import RIGHT_NUMBERS
 from oversight.workforce.models import (
     Association,
     AssociationKind,
+    CaseInvolvement,
+    ImportOutcome,
+    ImportRun,
     LineManagement,
     Person,
     PersonKind,
     Posting,
     Unit,
 )
+from tests.case_routes import CASE_OWNED
 from tests.factories import member
 
 D = dt.date
@@ -232,3 +255,214 @@ def open_ppda_case(personas: CasePersonas, workforce: Workforce) -> Case:
             case=case, user=user, role=role, organisation=organisation, added_by=personas.psd_handler
         )
     return case
+
+
+# =================================================================================================
+# Issue 6 lock tests: insiders around the case, and the case furnished with everything that hangs on
+# it. Used by tests/test_cases_matrix.py and bench/sidechannel.py; kept apart from CasePersonas so
+# that the other case tests keep their world as it is. (Owned by the lock tests: add other personas
+# above this block.)
+# =================================================================================================
+
+OTHER_SUBJECT_NAME = "Colin Marsh"
+OTHER_VICTIM_NAME = "Rosa Mendes"
+PREVIOUS_CASE = "WMP-OP-HERON-2023"  # an earlier investigation the subject was a witness in
+JOINT_CASE = "ASP-OP-KESTREL-2022"  # a joint operation with Avon and Somerset
+
+
+@dataclass
+class Insiders:
+    """Each connected to PC Hart by one rule and holding a grant that would otherwise open the case;
+    and a professional standards colleague with no connection, who may break the glass."""
+
+    # Line management at depth two: the inspector above his sergeant; decision maker on the team.
+    senior_manager: User
+    # A shared previous case (PREVIOUS_CASE); investigator on the team.
+    case_colleague: User
+    # A system administrator of the force and of HMICFRS, his declared brother, who put himself on the team.
+    excluded_admin: User
+    # A PSD lead of the force (every case of the force is hers), in PREVIOUS_CASE with him.
+    excluded_lead: User
+    # An Avon and Somerset investigator on the team, in the joint operation JOINT_CASE with him.
+    excluded_external: User
+    # A PSD handler of the force, not on the team, working beside his partner (two steps: not excluded).
+    psd_colleague: User
+
+    def everyone(self) -> dict[str, User]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+INSIDERS_EXCLUDED = ("senior_manager", "case_colleague", "excluded_admin", "excluded_lead", "excluded_external")
+MAY_BREAK_GLASS = ("psd_colleague",)  # refused the case, but allowed to open break-glass access to it
+SEES_MASKED = ("opcc_officer",)  # refused the case, but reviews its masked dip-sample entry by design
+
+
+DAY = dt.timedelta(days=1)
+
+
+def _years_ago(years: int) -> dt.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=min(today.day, 28))
+
+
+def make_insiders(workforce: Workforce) -> Insiders:
+    w = workforce
+    wmp, avon = w.wmp, w.avon
+    hmicfrs = Organisation.objects.get(slug="hmicfrs")
+    unit = Unit.objects.create
+    ppu = unit(force=wmp, name="Public Protection Unit", area="Dudley")
+    it = unit(force=wmp, name="Information Services", area="Force headquarters")
+    ccu = unit(force=wmp, name="Counter Corruption Unit", area="Force headquarters")
+    joint = unit(force=avon, name="Joint Operations Team", area="Portishead")
+    colleague = _person(wmp, "WM36120", "Owen Price", "DC", ppu)
+    brother = _person(wmp, "WM61877", "Neil Hart", "Analyst", it)
+    lead = _person(wmp, "WM20950", "Helen Carter", "Ch Supt", ccu)
+    external = _person(avon, "AS30871", "Rhys Evans", "DS", joint)
+    psd = _person(wmp, "WM51330", "Zara Ali", "Case Officer", w.psd_unit)
+    _post(colleague, ppu, D(2017, 4, 3))
+    _post(brother, it, D(2015, 9, 1))
+    _post(lead, ccu, D(2016, 2, 1))
+    _post(external, joint, D(2014, 6, 2))
+    _post(psd, w.psd_unit, D(2020, 1, 6))
+    Association.objects.create(person=w.subject, other=brother, kind=AssociationKind.FAMILY, declared_on=D(2020, 6, 1))
+    # The earlier cases ended two and three years ago, whenever the tests run: well within the window.
+    heron, kestrel = _years_ago(2), _years_ago(3)
+    involved = CaseInvolvement.objects.create
+    involved(person=w.subject, case_reference=PREVIOUS_CASE, role="witness", started_on=heron - 240 * DAY,
+             ended_on=heron - 120 * DAY)  # fmt: skip
+    involved(person=colleague, case_reference=PREVIOUS_CASE, role="investigator", started_on=heron - 240 * DAY,
+             ended_on=heron)  # fmt: skip
+    involved(person=lead, case_reference=PREVIOUS_CASE, role="senior investigating officer",
+             started_on=heron - 260 * DAY, ended_on=heron + 30 * DAY)  # fmt: skip
+    involved(person=w.subject, case_reference=JOINT_CASE, role="officer in the case", started_on=kestrel - 270 * DAY,
+             ended_on=kestrel - 150 * DAY)  # fmt: skip
+    involved(person=external, case_reference=JOINT_CASE, role="investigator", started_on=kestrel - 270 * DAY,
+             ended_on=kestrel)  # fmt: skip
+    return Insiders(
+        senior_manager=_link(w.inspector, _user("wmp.okafor", "Ruth", "Okafor", (wmp, Role.INVESTIGATOR))),
+        case_colleague=_link(colleague, _user("wmp.price", "Owen", "Price", (wmp, Role.INVESTIGATOR))),
+        excluded_admin=_link(
+            brother, _user("wmp.n.hart", "Neil", "Hart", (hmicfrs, Role.ADMINISTRATOR), (wmp, Role.ADMINISTRATOR))
+        ),
+        excluded_lead=_link(lead, _user("wmp.carter", "Helen", "Carter", (wmp, Role.PSD_LEAD))),
+        excluded_external=_link(external, _user("avon.evans", "Rhys", "Evans", (avon, Role.INVESTIGATOR))),
+        psd_colleague=_link(psd, _user("wmp.ali", "Zara", "Ali", (wmp, Role.PSD_HANDLER))),
+    )
+
+
+@dataclass
+class Furnished:
+    """The world around the case: `case` is None in the world where it was never opened."""
+
+    case: Case | None
+    other_case: Case  # a complaint against someone else, which the force's PSD staff may see
+    audit: CaseAudit
+    dip_sample: DipSample
+    ids: dict[str, object]  # what a URL parameter names (tests/case_routes.py) -> its value here
+    references: dict[str, str]  # case reference -> how it is written when pages are compared
+
+    def missing_ids(self) -> dict[str, object]:
+        """The same ids with the case and everything of it replaced by ids that exist nowhere."""
+        return {key: MISSING_ID if key in CASE_OWNED else value for key, value in self.ids.items()}
+
+
+MISSING_ID = 987_654
+
+
+def _dip_seed() -> int:
+    """A seed that draws the later of two cases first: the locked case gets "Case 1", the other "Case 2"."""
+    return next(seed for seed in range(1000) if draw([0, 1], 5, seed)[0] == 1)  # type: ignore[list-item]
+
+
+def furnish(personas: CasePersonas, insiders: Insiders, workforce: Workforce, *, with_case: bool = True) -> Furnished:
+    """Another case; the fixture case (unless `with_case` is false) with a grant for each insider, a live
+    break-glass opening by the subject's partner, victim records, decisions and an attempt alert; then
+    an audit and a dip sample of the force drawn by its PSD lead (who is not excluded)."""
+    w, handler = workforce, personas.psd_handler
+    marsh = _person(w.wmp, "WM48812", OTHER_SUBJECT_NAME, "PC", w.coventry)
+    other = open_case(
+        NewCase(force=w.wmp, arrival=Arrival.COMPLAINT, received_on=D(2024, 5, 10), victim_name=OTHER_VICTIM_NAME,
+                summary="A complaint of harassment by an officer off duty.", subjects=[marsh]),
+        handler,
+    )  # fmt: skip
+    case = open_ppda_case(personas, workforce) if with_case else None
+    ids: dict[str, object] = {"force": w.wmp.slug, "code_right": min(RIGHT_NUMBERS)}
+    if case is not None:
+        ids |= _furnish_case(case, personas, insiders, workforce)
+    today = timezone.localdate()
+    audit = audits.start_audit(w.wmp, today, personas.psd_lead)
+    sample = audits.draw_dip_sample(w.wmp, D(2024, 1, 1), D(2024, 12, 31), 5, _dip_seed(), personas.psd_lead)
+    ids |= {"audit": audit.pk, "dip_sample": sample.pk}
+    ids["api_token"] = ApiToken.issue(personas.psd_lead, "furnished")[0].pk
+    grant = grants.ask(
+        grants.GrantRequest(user=personas.unrelated_officer, organisation=w.wmp, role=Role.SPOC, reason="Cover"),
+        personas.psd_lead,
+    )
+    ids["grant"] = grant.pk
+
+    ids["membership"] = personas.investigator.memberships.get(role=Role.INVESTIGATOR).pk
+    if case is not None:
+        ids["audit_entry"] = audit.entries.get(case=case).pk
+        ids["dip_entry"] = sample.entries.get(case=case).pk
+    references = {other.reference: "«other case»"} | ({case.reference: "«the case»"} if case else {})
+    return Furnished(case, other, audit, sample, ids, references)
+
+
+def _lifted_exclusion(case: Case, personas: CasePersonas, workforce: Workforce) -> Exclusion:
+    """The sergeant's standing exclusion lifted by the handler (as if a lead), for the PSD lead to review; the
+    register still connects him, so he stays shut out."""
+    lifted = case.exclusions.get(person=workforce.sergeant)
+    lifted.lifted_at, lifted.lifted_by, lifted.lift_reason = timezone.now(), personas.psd_handler, "Data error"
+    lifted.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    return lifted
+
+
+def _held_import(case: Case, personas: CasePersonas, workforce: Workforce) -> ImportRun:
+    """A workforce file held because it would remove the team-mate's connection to the subject."""
+    return ImportRun.objects.create(
+        force=workforce.wmp, user=personas.psd_handler, filename="held.csv", sha256="0" * 64, rows=2,
+        outcome=ImportOutcome.HELD, summary="held", held_reasons=["Liam Foster would no longer be connected"],
+        held_case_ids=[case.pk],
+    )  # fmt: skip
+
+
+def _furnish_case(case: Case, personas: CasePersonas, insiders: Insiders, workforce: Workforce) -> dict[str, object]:
+    handler, now = personas.psd_handler, timezone.now()
+    member = TeamMember.objects.create
+    for user, role, organisation in (
+        (insiders.senior_manager, TeamRole.DECISION_MAKER, workforce.wmp),
+        (insiders.case_colleague, TeamRole.INVESTIGATOR, workforce.wmp),
+        (insiders.excluded_admin, TeamRole.OVERSIGHT, workforce.wmp),
+        (insiders.excluded_external, TeamRole.INVESTIGATOR, workforce.avon),
+    ):
+        member(case=case, user=user, role=role, organisation=organisation, added_by=handler)
+    # Opened before the register showed her connection: live, yet the exclusion must win.
+    opening = BreakGlass.objects.create(case=case, user=personas.subject_partner, reason="Urgent safeguarding check",
+                                        opened_at=now, expires_at=now + dt.timedelta(hours=8))  # fmt: skip
+    BreakGlass.objects.create(case=case, user=insiders.psd_colleague, reason="Checked a reference last week",
+                              opened_at=now - dt.timedelta(days=7), expires_at=now - dt.timedelta(days=6))  # fmt: skip
+    decisions.record_recording(
+        case, handler, RecordedAs.COMPLAINT, "The victim's report is a complaint about an officer."
+    )
+    today = timezone.localdate()
+    oic = victims.request_oic_change(case, handler, requested_on=today, victim_reason="She knows the officer's team.")
+    referral = victims.refer_to_support(case, handler, service_name="Black Country Women's Aid", out_of_area=False,
+                                        kind=SupportKind.IDVA, referred_on=today)  # fmt: skip
+    marac = victims.refer_to_marac(case, handler, referred_on=today, closed_panel=True)
+    victims.record_dash(case, handler, level=RiskLevel.HIGH, assessed_on=today)
+    victims.set_right_status(case, handler, right=min(RIGHT_NUMBERS), status=RightStatus.MET, evidence="Leaflet given.",
+                             status_on=today)  # fmt: skip
+    read_case(personas.subject, case.pk, "case page")  # the subject's own attempt: an alert for the PSD lead
+    alert = Alert.objects.filter(object_id=case.pk, actor=personas.subject).latest("at")
+    return {
+        "case": case.pk,
+        "team_member": case.team.get(user=personas.investigator).pk,
+        "break_glass": opening.pk,
+        "alert": alert.pk,
+        "oic_request": oic.pk,
+        "support_referral": referral.pk,
+        "marac_referral": marac.pk,
+        "exclusion": case.exclusions.get(person=workforce.teammate).pk,
+        "lifted_exclusion": _lifted_exclusion(case, personas, workforce).pk,
+        "held_import": _held_import(case, personas, workforce).pk,
+    }

@@ -281,12 +281,12 @@ def can_audit_force(user: AnyUser, force_id: int) -> bool:
 
 
 def visible_audits(user: AnyUser) -> QuerySet[CaseAudit]:
-    """The audits of the lead's forces, less any holding a case they are shut out of (such cases are
-    audited in a companion audit by another lead: see audits.start_audit)."""
+    """The audits of the lead's forces (each read through visible_audit_entries), less any companion audit
+    holding a case they are shut out of: a companion exists only because of such cases (audits.start_audit)."""
     audits = CaseAudit.objects.filter(force_id__in=audit_force_ids(user))
-    cases = CaseAuditEntry.objects.filter(audit__in=audits).values_list("case_id", flat=True).distinct()
-    shut = excluded_among(user, list(cases))
-    return audits.exclude(entries__case_id__in=shut) if shut else audits
+    companions = CaseAuditEntry.objects.filter(audit__in=audits, audit__handed_from__isnull=False)
+    shut = excluded_among(user, list(companions.values_list("case_id", flat=True).distinct()))
+    return audits.exclude(handed_from__isnull=False, entries__case_id__in=shut) if shut else audits
 
 
 def visible_audit_entries(user: AnyUser, audit: CaseAudit) -> QuerySet[CaseAuditEntry]:

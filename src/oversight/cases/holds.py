@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from oversight.audit.models import record_refusal
 from oversight.concurrency import require
 from oversight.organisations.models import Organisation
 from oversight.workforce.connections import excluded_people
@@ -28,7 +29,7 @@ from oversight.workforce.models import ImportOutcome, ImportRun, Person
 from oversight.workforce.services import describe_counts
 from oversight.workforce.signals import Hold
 
-from . import access
+from . import access, services
 from .models import Case, Exclusion
 
 
@@ -71,6 +72,21 @@ def held_for(user: User) -> list[ImportRun]:
     """The held files this person may decide on; any other is invisible to them."""
     runs = ImportRun.objects.filter(outcome=ImportOutcome.HELD, force_id__in=access.audit_force_ids(user))
     return [run for run in runs.select_related("force", "user") if can_decide(user, run)]
+
+
+def held_or_none(user: User, run_id: int) -> ImportRun | None:
+    """The held file if this person may decide on it; else None, with the refusal recorded, and an alert to
+    the PSD lead about each of its cases the person is shut out of (the same as reaching for the case)."""
+    run = next((run for run in held_for(user) if run.pk == run_id), None)
+    if run is not None:
+        return run
+    found = ImportRun.objects.filter(pk=min(run_id, access.LARGEST_ID), outcome=ImportOutcome.HELD).first()
+    shut = access.excluded_among(user, found.held_case_ids if found else [])
+    for case_id in sorted(shut):
+        services.note_refused_attempt(user, case_id, "a held register change about the case")
+    if not shut:
+        record_refusal(user, ImportRun, run_id, "held register change")
+    return None
 
 
 def approve(run: ImportRun, by: User, note: str) -> ImportRun:

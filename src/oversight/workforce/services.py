@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from oversight.organisations.models import Organisation
 
@@ -141,8 +141,12 @@ def register_summary(force: Organisation) -> RegisterSummary:
     )
 
 
-def recent_runs(force: Organisation) -> list[ImportRun]:
-    return list(ImportRun.objects.filter(force=force).select_related("user")[:RECENT_RUNS])
+def recent_runs(force: Organisation, viewer: User) -> list[ImportRun]:
+    """The latest imports. A held file is shown to whoever imported it; the leads who may decide on it find
+    it among the held register changes (cases/holds.py), and nobody else learns of it here."""
+    held = (ImportOutcome.HELD, ImportOutcome.NOT_APPROVED)
+    runs = ImportRun.objects.filter(force=force).exclude(Q(outcome__in=held) & ~Q(user=viewer))
+    return list(runs.select_related("user")[:RECENT_RUNS])
 
 
 # --- the template file --------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def _page(
         "force": force,
         "form": form,
         "summary": services.register_summary(force),
-        "runs": services.recent_runs(force),
+        "runs": services.recent_runs(force, request.user),
         "row_errors": errors[:VISIBLE_ERRORS],
         "error_count": len(errors),
         "hidden_errors": max(len(errors) - VISIBLE_ERRORS, 0),

@@ -28,7 +28,7 @@ def held_imports(request: AuthedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def held_import(request: AuthedRequest, run_id: int) -> HttpResponse:
-    run = next((run for run in holds.held_for(request.user) if run.pk == run_id), None)
+    run = holds.held_or_none(request.user, run_id)
     if run is None:
         raise Http404("Not found")
     form = HeldDecisionForm(request.POST or None)
