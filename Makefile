@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint clean chromium bench
+.PHONY: install run test lint clean chromium bench probe
 
 install: $(STAMP) $(VENDOR)/.built
 
@@ -53,6 +53,11 @@ lint: install
 # The national-scale workforce benchmark (not a test): prints a table, writes bench/results.json.
 bench: install
 	$(BIN)/python -m bench
+
+# The side-channel probe (not a test): response times for a locked case against an unknown one, per
+# route; prints a table, writes bench/sidechannel.json. A few minutes.
+probe: install
+	$(BIN)/python -m bench.sidechannel
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) src/oversight/static/oversight/oversight.css var
