@@ -9,7 +9,7 @@ PORT ?= 8000
 # The same default as settings.DATA_DIR: the SQLite file, static files and evidence live here.
 DATA_DIR := $(or $(OVERSIGHT_DATA_DIR),var)
 
-.PHONY: install run reset-demo test lint clean chromium bench
+.PHONY: install run reset-demo test lint clean chromium bench probe
 
 install: $(STAMP) $(VENDOR)/.built
 
@@ -62,6 +62,11 @@ lint: install
 # The national-scale workforce benchmark (not a test): prints a table, writes bench/results.json.
 bench: install
 	$(BIN)/python -m bench
+
+# The side-channel probe (not a test): response times for a locked case against an unknown one, per
+# route; prints a table, writes bench/sidechannel.json. A few minutes.
+probe: install
+	$(BIN)/python -m bench.sidechannel
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) src/oversight/static/oversight/oversight.css var
