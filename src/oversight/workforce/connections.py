@@ -19,6 +19,7 @@ a common senior manager says nothing about independence (see rules.py).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -27,7 +28,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import Q
 
-from .models import Association, CaseInvolvement, LineManagement, Person, Posting, Unit
+from .models import Association, CaseInvolvement, ChainLink, LineManagement, Person, Posting, Unit
 from .rules import COMMON_SENIOR_CONNECTS, MAX_CHAIN_DEPTH, window_start
 
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's limit on bound parameters
@@ -98,7 +99,6 @@ class _Edge:
     unit_id: int | None = None
     since: dt.date | None = None
     until: dt.date | None = None
-    steps: tuple[Step, ...] = ()
     label: str = ""
     roles: tuple[str, str] = ("", "")
     upper: int | None = None  # for line management: which of the two is above the other
@@ -114,28 +114,41 @@ class _Edge:
 def direct_links(person_id: int, others: Collection[int], *, on: dt.date | None = None) -> list[Link]:
     """Every direct connection between `person_id` and any of `others`, explained."""
     on = on or dt.date.today()
-    edges = [edge for find in _BETWEEN for edge in find({person_id}, set(others) - {person_id}, on)]
-    return _to_links(edges, on)
+    edges = _between({person_id}, set(others) - {person_id}, on)
+    words = _Words(edges, on)
+    return [words.link(edge) for edge in sorted(edges, key=_order)]
 
 
 def neighbours(person_id: int, *, on: dt.date | None = None) -> set[int]:
     """Everyone directly connected to `person_id`."""
-    return {edge.other_id for edge in _edges_around({person_id}, on or dt.date.today())}
+    return {edge.other_id for edge in _around({person_id}, on or dt.date.today())}
 
 
 def connected_to_any(person_id: int, party_ids: Collection[int], *, on: dt.date | None = None) -> bool:
     """Is this person one of the parties or directly connected to one? (The fast path for access checks.)"""
-    parties = set(party_ids)
-    if person_id in parties:
-        return True
+    return bool(connected_among(person_id, party_ids, on=on))
+
+
+def connected_among(person_id: int, others: Collection[int], *, on: dt.date | None = None) -> set[int]:
+    """The members of `others` that are `person_id` itself or directly connected to it.
+
+    `person_id in excluded_people(others)` for each of `others` at once, without reading everyone
+    connected to the person (a chief constable's reporting tree is the force): every query starts from
+    the person's own rows or from `others`, so the cost follows len(others), not the force.
+    """
     on = on or dt.date.today()
-    return any(any(True for _ in find({person_id}, parties, on)) for find in _BETWEEN)
+    wanted = set(others)
+    found = wanted & {person_id}
+    rest = wanted - found
+    if rest:
+        found |= _connected(person_id, rest, on)
+    return found
 
 
 def excluded_people(party_ids: Collection[int], *, on: dt.date | None = None) -> set[int]:
     """The parties and everyone directly connected to any of them."""
     parties = set(party_ids)
-    return parties | {edge.other_id for edge in _edges_around(parties, on or dt.date.today())}
+    return parties | {edge.other_id for edge in _around(parties, on or dt.date.today())}
 
 
 def check_independence(
@@ -151,22 +164,57 @@ def independent_candidates(
     """`check_independence` for many candidates at once, in the candidates' order, in a few set-based queries."""
     on = on or dt.date.today()
     candidates = list(dict.fromkeys(candidate_ids))
-    parties = set(party_ids)
-    around = _edges_around(parties | set(candidates), on)  # one pass for both sides
-    to_party: dict[int, list[_Edge]] = defaultdict(list)  # neighbour -> edges neighbour -> party
-    for edge in around:
-        if edge.person_id in parties:
-            to_party[edge.other_id].append(edge.flipped())
-    middle = set(to_party) - parties
-    direct: dict[int, list[_Edge]] = {c: list(to_party.get(c, [])) for c in candidates}
+    chosen, parties = set(candidates), set(party_ids)
+    direct: dict[int, list[_Edge]] = {c: [] for c in candidates}
+    for edge in _between(chosen, parties, on):
+        direct[edge.person_id].append(edge)
     for candidate in parties.intersection(candidates):
         direct[candidate].insert(0, _Edge(LinkKind.IS_PARTY, candidate, candidate))
-    indirect: dict[int, list[tuple[_Edge, _Edge]]] = defaultdict(list)
-    for edge in around:
-        if edge.person_id in direct and edge.other_id in middle:
-            pairs = [(edge, second) for second in to_party[edge.other_id]]
-            indirect[edge.person_id] += [pair for pair in pairs if not _common_senior(*pair)]
+    indirect = _two_steps(chosen, parties, on) if parties else {}
     return _results(candidates, direct, indirect, on)
+
+
+# ----------------------------------------------------------------------------------------------
+# Two steps: someone directly connected to a candidate and to a party (not a party themselves).
+#
+# The people directly connected to a senior officer are their whole reporting tree, so the middle
+# people are found from whichever side is smaller: the parties' neighbours when they are few (a
+# listing of thousands of candidates against a constable), else the candidates' (one candidate
+# against a chief constable). The other side is then only asked about those people (`_between`).
+
+PER_CANDIDATE = 50  # about how many people one candidate is directly connected to
+MIN_BELOW = 200  # below this many people under the parties, start from the parties even for one candidate
+
+
+def _two_steps(candidates: set[int], parties: set[int], on: dt.date) -> dict[int, list[tuple[_Edge, _Edge]]]:
+    found: dict[int, list[tuple[_Edge, _Edge]]] = defaultdict(list)
+    around_parties = _around(parties, on, below_limit=max(MIN_BELOW, PER_CANDIDATE * len(candidates)))
+    if around_parties is not None:
+        to_party: dict[int, list[_Edge]] = defaultdict(list)  # middle -> edges middle -> party
+        for edge in around_parties:
+            if edge.other_id not in parties:
+                to_party[edge.other_id].append(edge.flipped())
+        above_only = {m for m, edges in to_party.items() if all(_is_above(edge, m) for edge in edges)}
+        for first in _between(candidates, set(to_party), on, skip_above_target=above_only):
+            found[first.person_id] += [(first, second) for second in to_party[first.other_id]]
+    else:
+        from_candidate: dict[int, list[_Edge]] = defaultdict(list)  # middle -> edges candidate -> middle
+        for edge in _around(candidates, on) or []:
+            if edge.other_id not in parties:
+                from_candidate[edge.other_id].append(edge)
+        above_only = {m for m, edges in from_candidate.items() if all(_is_above(edge, m) for edge in edges)}
+        to_party = defaultdict(list)
+        for second in _between(set(from_candidate), parties, on, skip_above_source=above_only):
+            to_party[second.person_id].append(second)
+        for middle, seconds in to_party.items():
+            for first in from_candidate[middle]:
+                found[first.person_id] += [(first, second) for second in seconds]
+    return {c: [pair for pair in pairs if not _common_senior(*pair)] for c, pairs in found.items()}
+
+
+def _is_above(edge: _Edge, middle: int) -> bool:
+    """A line-management edge with the middle person above: paired with another such, it is no connection."""
+    return edge.kind == LinkKind.LINE_MANAGEMENT and edge.upper == middle and not COMMON_SENIOR_CONNECTS
 
 
 def _common_senior(first: _Edge, second: _Edge) -> bool:
@@ -176,7 +224,61 @@ def _common_senior(first: _Edge, second: _Edge) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------
-# Finding edges: "between" finders read only rows of the two sets; "around" finds all neighbours.
+# Finding edges. `_between(sources, targets)` reads rows from the smaller of the two sets (its
+# postings, associations and cases) and chains from the lower person of each pair (the closure, one
+# short index range per person); `_around(sources)` finds every neighbour of the sources.
+
+
+def _between(
+    sources: set[int],
+    targets: set[int],
+    on: dt.date,
+    *,
+    skip_above_source: Collection[int] = (),
+    skip_above_target: Collection[int] = (),
+) -> list[_Edge]:
+    """Every direct edge source -> target; chain edges with a skipped person above are left out."""
+    if not sources or not targets:
+        return []
+    above = _chain_pairs(sources, targets - set(skip_above_target), on)
+    below = _chain_pairs(targets, sources - set(skip_above_source), on)
+    return [
+        *_same_unit(sources, targets, on),
+        *_associations(sources, targets, on),
+        *_same_case(sources, targets, on),
+        *(_Edge(LinkKind.LINE_MANAGEMENT, lower, upper, upper=upper) for lower, upper in above),
+        *(_Edge(LinkKind.LINE_MANAGEMENT, upper, lower, upper=upper) for lower, upper in below),
+    ]
+
+
+def _around(sources: set[int], on: dt.date, *, below_limit: int | None = None) -> list[_Edge] | None:
+    """Every direct connection of every source person; None if more than `below_limit` are below them."""
+    if not sources:
+        return []
+    below = _chain_below(sources, on, below_limit)
+    if below is None:
+        return None
+    return [
+        *_same_unit(sources, None, on),
+        *_associations(sources, None, on),
+        *_same_case(sources, None, on),
+        *(
+            _Edge(LinkKind.LINE_MANAGEMENT, lower, upper, upper=upper)
+            for lower, upper in _chain_pairs(sources, None, on)
+        ),
+        *(_Edge(LinkKind.LINE_MANAGEMENT, upper, lower, upper=upper) for lower, upper in below),
+    ]
+
+
+def _connected(person: int, others: set[int], on: dt.date) -> set[int]:
+    """Which of `others` are directly connected to `person`: reads the person's rows, and others' only
+    where they meet them (their postings in the person's units, their cases, their chains)."""
+    found = {lower for lower, _ in _chain_pairs(others, {person}, on)}
+    found |= {upper for _, upper in _chain_pairs({person}, others, on)}
+    found |= {edge.other_id for edge in _associations({person}, others, on)}
+    found |= {edge.other_id for edge in _same_unit({person}, others, on)}
+    found |= {edge.other_id for edge in _same_case({person}, others, on)}
+    return found
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -190,30 +292,35 @@ def _current(on: dt.date, start: str = "started_on", end: str = "ended_on") -> Q
     return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": window_start(on)}))
 
 
-def _postings(on: dt.date, **lookup: Iterable[int]) -> list[tuple[int, int, dt.date, dt.date | None]]:
-    (field, ids), *rest = lookup.items()
-    found: list[tuple[int, int, dt.date, dt.date | None]] = []
+PostingRow = tuple[int, int, dt.date, dt.date | None]
+
+
+def _postings(on: dt.date, field: str, ids: Iterable[int]) -> list[PostingRow]:
+    """Current postings of these people (posting_person_period) or in these units (posting_unit_period)."""
+    found: list[PostingRow] = []
     for chunk in _chunks(ids):
         query = Posting.objects.filter(_current(on), **{f"{field}__in": chunk})
-        for extra, values in rest:
-            query = query.filter(**{f"{extra}__in": list(values)})
         found += query.values_list("person_id", "unit_id", "started_on", "ended_on")
     return found
 
 
-def _same_unit(sources: set[int], targets: set[int] | None, on: dt.date) -> Iterator[_Edge]:
-    mine = _postings(on, person_id=sources)
-    units = {unit for _, unit, _, _ in mine}
-    theirs = _postings(on, unit_id=units) if targets is None else _postings(on, person_id=targets, unit_id=units)
-    by_unit: dict[int, list[tuple[int, int, dt.date, dt.date | None]]] = defaultdict(list)
-    for row in theirs:
-        by_unit[row[1]].append(row)
+def _same_unit(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
+    """Shared postings, read from the smaller side: its postings, then the postings in those units."""
+    if targets is not None and len(targets) < len(sources):
+        return [edge.flipped() for edge in _same_unit(targets, sources, on)]
+    mine = _postings(on, "person_id", sources)
+    by_unit: dict[int, list[PostingRow]] = defaultdict(list)
+    for row in _postings(on, "unit_id", {unit for _, unit, _, _ in mine}):
+        if targets is None or row[0] in targets:
+            by_unit[row[1]].append(row)
+    edges = []
     for person, unit, started, ended in mine:
         for other, _, other_started, other_ended in by_unit[unit]:
             since = max(started, other_started)
             until = _earliest_end(ended, other_ended)
             if other != person and (until is None or since <= until):
-                yield _Edge(LinkKind.SAME_UNIT, person, other, unit_id=unit, since=since, until=until)
+                edges.append(_Edge(LinkKind.SAME_UNIT, person, other, unit_id=unit, since=since, until=until))
+    return edges
 
 
 def _earliest_end(first: dt.date | None, second: dt.date | None) -> dt.date | None:
@@ -222,140 +329,146 @@ def _earliest_end(first: dt.date | None, second: dt.date | None) -> dt.date | No
     return min(first, second)
 
 
-def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> Iterator[_Edge]:
-    for chunk in map(set, _chunks(sources)):
-        rows = Association.objects.filter(Q(person_id__in=chunk) | Q(other_id__in=chunk), declared_on__lte=on)
-        for person, other, kind, declared in rows.values_list("person_id", "other_id", "kind", "declared_on"):
-            for one, two in ((person, other), (other, person)):
-                if one in chunk and (targets is None or two in targets):
-                    yield _Edge(LinkKind.ASSOCIATION, one, two, since=declared, label=kind)
+def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
+    """Declarations by or about the smaller side (association_person, association_other)."""
+    probe = sources if targets is None or len(sources) <= len(targets) else targets
+    rows: dict[int, tuple[int, int, str, dt.date]] = {}
+    for chunk in _chunks(probe):
+        query = Association.objects.filter(Q(person_id__in=chunk) | Q(other_id__in=chunk), declared_on__lte=on)
+        rows.update((pk, rest) for pk, *rest in query.values_list("pk", "person_id", "other_id", "kind", "declared_on"))
+    edges = []
+    for person, other, kind, declared in rows.values():
+        for one, two in ((person, other), (other, person)):
+            if one in sources and (targets is None or two in targets):
+                edges.append(_Edge(LinkKind.ASSOCIATION, one, two, since=declared, label=kind))
+    return edges
 
 
-def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> Iterator[_Edge]:
-    fields = ("person_id", "case_reference", "role", "started_on", "ended_on")
-    mine = [row for chunk in _chunks(sources) for row in _involvements(on, person_id__in=chunk).values_list(*fields)]
-    references = {row[1] for row in mine}
-    theirs = _involvements(on, case_reference__in=references)
-    if targets is not None:
-        theirs = theirs.filter(person_id__in=targets)
-    by_case: dict[str, list[tuple[int, str, str, dt.date, dt.date | None]]] = defaultdict(list)
-    for row in theirs.values_list(*fields):
-        by_case[row[1]].append(row)
-    for person, reference, role, started, _ in mine:
-        for other, _, other_role, other_started, _ in by_case[reference]:
-            if other != person:
-                since = min(started, other_started)
-                yield _Edge(LinkKind.SAME_CASE, person, other, since=since, label=reference, roles=(role, other_role))
+def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
+    """Previous cases of the smaller side (case_involvement_person), then everyone in them (..._reference)."""
+    probe = sources if targets is None or len(sources) <= len(targets) else targets
+    fields = ("person_id", "case_reference", "role", "started_on")
+    references = set()
+    for chunk in _chunks(probe):
+        references.update(_involvements(on, person_id__in=chunk).values_list("case_reference", flat=True))
+    by_case: dict[str, list[tuple[int, str, str, dt.date]]] = defaultdict(list)
+    for start in range(0, len(references), CHUNK):
+        chunk = sorted(references)[start : start + CHUNK]
+        for row in _involvements(on, case_reference__in=chunk).values_list(*fields):
+            by_case[row[1]].append(row)
+    edges = []
+    for rows in by_case.values():
+        for person, reference, role, started in rows:
+            if person not in sources:
+                continue
+            for other, _, other_role, other_started in rows:
+                if other != person and (targets is None or other in targets):
+                    since = min(started, other_started)
+                    edges.append(
+                        _Edge(LinkKind.SAME_CASE, person, other, since=since, label=reference, roles=(role, other_role))
+                    )
+    return edges
 
 
 def _involvements(on: dt.date, **lookup: object) -> models.QuerySet[CaseInvolvement]:
     return CaseInvolvement.objects.filter(_current(on), **lookup)
 
 
-def _walk(sources: set[int], on: dt.date, *, upward: bool) -> dict[int, dict[int, tuple[Step, ...]]]:
-    """For each source, everyone above (or below) it in line management, with the shortest chain of steps."""
-    onward: dict[int, list[Step]] = defaultdict(list)
-    for chunk in _chunks(sources):
-        for manager, person, started, ended in _chain_rows(chunk, on, upward):
-            onward[person if upward else manager].append((manager, person, started, ended))
-    reached: dict[int, dict[int, tuple[Step, ...]]] = {source: {} for source in sources}
-    frontier: dict[int, dict[int, tuple[Step, ...]]] = {source: {source: ()} for source in sources}
-    for _ in range(MAX_CHAIN_DEPTH):
-        if not frontier:
-            break
-        frontier = _advance(frontier, reached, onward, upward)
-    return reached
+# Chains: the line-management closure (models.ChainLink, kept current by chains.py). A chain counts on
+# `on` when its latest start is on or before `on` and its earliest end is not before the window opened.
+
+_CHAIN = "lm.started_on <= %s AND (lm.ended_on IS NULL OR lm.ended_on >= %s)"
 
 
-def _chain_rows(sources: list[int], on: dt.date, upward: bool) -> list[Step]:
-    """Every line-management period on the chains above (or below) the sources, in one recursive query.
+def _id_list(column: str, ids: Collection[int], *, indexed: bool = True) -> tuple[str, Any]:
+    """`column` among `ids` as one parameter, whatever their number: a JSON array SQLite reads with
+    json_each, an array PostgreSQL compares with = ANY. Not `indexed`: the column is only a filter
+    (SQLite's unary + and PostgreSQL's + 0 keep the planner from driving the query by it)."""
+    if connection.vendor == "postgresql":
+        return f"{column}{'' if indexed else ' + 0'} = ANY(%s)", list(ids)
+    return f"{'' if indexed else '+'}{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))  # noqa: S608
 
-    Plain SQL (WITH RECURSIVE) that SQLite and PostgreSQL both run; the chain is then walked in memory.
-    """
-    near, far = ("person_id", "manager_id") if upward else ("manager_id", "person_id")
-    table = connection.ops.quote_name(LineManagement._meta.db_table)
-    current = "lm.started_on <= %s AND (lm.ended_on IS NULL OR lm.ended_on >= %s)"
-    people = connection.ops.quote_name(Person._meta.db_table)
-    seeds = ", ".join(["%s"] * len(sources))
-    sql = f"""
-        WITH RECURSIVE reach(node, depth) AS (
-            SELECT id, 0 FROM {people} WHERE id IN ({seeds})
-            UNION
-            SELECT lm.{far}, reach.depth + 1 FROM {table} lm JOIN reach ON lm.{near} = reach.node
-            WHERE {current} AND reach.depth < %s
-        )
-        SELECT lm.manager_id, lm.person_id, lm.started_on, lm.ended_on FROM {table} lm
-        WHERE lm.{near} IN (SELECT node FROM reach) AND {current}
-    """  # noqa: S608 (no user input: table and column names are ours, values are parameters)
+
+def _chain_rows(where: str, params: list[Any], on: dt.date, limit: int | None = None) -> list[tuple[int, int]]:
+    table = connection.ops.quote_name(ChainLink._meta.db_table)
+    sql = f"SELECT lm.descendant_id, lm.ancestor_id FROM {table} lm WHERE {where} AND {_CHAIN}"  # noqa: S608
     window = [_sql_date(on), _sql_date(window_start(on))]
+    if limit is not None:
+        sql += " LIMIT %s"
+        window.append(limit + 1)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*sources, *window, MAX_CHAIN_DEPTH, *window])
-        rows = cursor.fetchall()
-    return [(manager, person, _date(started), _date(ended)) for manager, person, started, ended in rows]
+        cursor.execute(sql, [*params, *window])
+        return cursor.fetchall()
+
+
+def _chain_pairs(lowers: Collection[int], uppers: Collection[int] | None, on: dt.date) -> set[tuple[int, int]]:
+    """(lower, upper) for each of `lowers` and everyone above them (among `uppers`): from the lower
+    people only (chain_link_up: one short range each), whatever the number of people below the upper."""
+    if not lowers or (uppers is not None and not uppers):
+        return set()
+    where, param = _id_list("lm.descendant_id", lowers)
+    params = [param]
+    if uppers is not None:
+        also, other = _id_list("lm.ancestor_id", uppers, indexed=False)
+        where, params = f"{where} AND {also}", [param, other]
+    return set(_chain_rows(where, params, on))
+
+
+def _chain_below(uppers: Collection[int], on: dt.date, limit: int | None) -> set[tuple[int, int]] | None:
+    """(lower, upper) for everyone below `uppers` (chain_link_down); None when there are more than `limit`."""
+    where, param = _id_list("lm.ancestor_id", uppers)
+    rows = _chain_rows(where, [param], on, limit)
+    return None if limit is not None and len(rows) > limit else set(rows)
 
 
 def _sql_date(day: dt.date) -> Any:
     return day.isoformat() if connection.vendor == "sqlite" else day
 
 
-def _date(value: object) -> Any:
-    """Dates from raw SQL: SQLite returns them as text."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+def _paths(pairs: set[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], tuple[Step, ...]]:
+    """The shortest chain of periods from each lower person up to the upper one, for the explanation.
+
+    Walks up from the lower people only, through the periods of the people above them (a few rows
+    each). Where several chains are as short, the one through the most recent periods is told.
+    """
+    lowers = {lower for lower, _ in pairs}
+    nodes = lowers | {upper for _, upper in _chain_pairs(lowers, None, on)}
+    onward: dict[int, list[Step]] = defaultdict(list)
+    for chunk in _chunks(nodes):
+        rows = LineManagement.objects.filter(_current(on), person_id__in=chunk)
+        for manager, person, started, ended in rows.values_list("manager_id", "person_id", "started_on", "ended_on"):
+            onward[person].append((manager, person, started, ended))
+    for steps in onward.values():
+        steps.sort(key=_recent_first)
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for lower, upper in pairs:
+        wanted[lower].add(upper)
+    found: dict[tuple[int, int], tuple[Step, ...]] = {}
+    for lower, uppers in wanted.items():
+        for upper, path in _walk_up(lower, uppers, onward).items():
+            found[(lower, upper)] = path
+    return found
 
 
-def _advance(
-    frontier: dict[int, dict[int, tuple[Step, ...]]],
-    reached: dict[int, dict[int, tuple[Step, ...]]],
-    onward: dict[int, list[Step]],
-    upward: bool,
-) -> dict[int, dict[int, tuple[Step, ...]]]:
-    following: dict[int, dict[int, tuple[Step, ...]]] = {}
-    for source, level in frontier.items():
-        found: dict[int, tuple[Step, ...]] = {}
-        for node, path in level.items():
+def _recent_first(step: Step) -> tuple[bool, int, int, int]:
+    _, _, started, ended = step
+    return (ended is not None, -(ended or started).toordinal(), -started.toordinal(), step[0])
+
+
+def _walk_up(lower: int, uppers: set[int], onward: dict[int, list[Step]]) -> dict[int, tuple[Step, ...]]:
+    reached: dict[int, tuple[Step, ...]] = {lower: ()}
+    frontier = [lower]
+    for _ in range(MAX_CHAIN_DEPTH):
+        following = []
+        for node in frontier:
             for step in onward.get(node, ()):
-                nxt = step[0] if upward else step[1]
-                if nxt != source and nxt not in reached[source] and nxt not in found:
-                    found[nxt] = (*path, step)
-        reached[source].update(found)
-        if found:
-            following[source] = found
-    return following
-
-
-def _chain_between(sources: set[int], targets: set[int], on: dt.date) -> Iterator[_Edge]:
-    """Chain edges found by walking up only, from both sets: cheap whatever their seniority."""
-    above = _walk(sources | targets, on, upward=True)
-    for source in sources:
-        for other, steps in above[source].items():
-            if other in targets:
-                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps, upper=other)
-    for target in targets:
-        for other, steps in above[target].items():
-            if other in sources:
-                yield _Edge(LinkKind.LINE_MANAGEMENT, other, target, steps=steps, upper=other)
-
-
-def _chain_around(sources: set[int], on: dt.date) -> Iterator[_Edge]:
-    for upward in (True, False):
-        for source, reached in _walk(sources, on, upward=upward).items():
-            for other, steps in reached.items():
-                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps, upper=other if upward else source)
-
-
-_BETWEEN = (_associations, _same_unit, _same_case, _chain_between)
-
-
-def _edges_around(sources: set[int], on: dt.date) -> list[_Edge]:
-    """Every direct connection of every source person."""
-    if not sources:
-        return []
-    return [
-        *_same_unit(sources, None, on),
-        *_associations(sources, None, on),
-        *_same_case(sources, None, on),
-        *_chain_around(sources, on),
-    ]
+                if step[0] not in reached:
+                    reached[step[0]] = (*reached[node], step)
+                    following.append(step[0])
+        if not following or uppers.issubset(reached):
+            break
+        frontier = following
+    return {upper: reached[upper] for upper in uppers if upper in reached}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -370,12 +483,12 @@ def _results(
 ) -> list[IndependenceResult]:
     everything = [edge for edges in direct.values() for edge in edges]
     everything += [edge for pairs in indirect.values() for pair in pairs for edge in pair]
-    words = _Words(everything)
+    words = _Words(everything, on)
     return [
         IndependenceResult(
             candidate_id=candidate,
-            direct=[words.link(edge, on) for edge in sorted(direct[candidate], key=_order)],
-            indirect=[(words.link(a, on), words.link(b, on)) for a, b in sorted(indirect[candidate], key=_pair_order)],
+            direct=[words.link(edge) for edge in sorted(direct[candidate], key=_order)],
+            indirect=[(words.link(a), words.link(b)) for a, b in sorted(indirect.get(candidate, ()), key=_pair_order)],
         )
         for candidate in candidates
     ]
@@ -389,11 +502,6 @@ def _pair_order(pair: tuple[_Edge, _Edge]) -> tuple[int, int, str, str]:
     return (pair[1].other_id, pair[0].other_id, pair[0].kind, pair[1].kind)
 
 
-def _to_links(edges: list[_Edge], on: dt.date) -> list[Link]:
-    words = _Words(edges)
-    return [words.link(edge, on) for edge in sorted(edges, key=_order)]
-
-
 def _years(since: dt.date | None, until: dt.date | None, on: dt.date) -> str:
     if since is None:
         return ""
@@ -402,29 +510,42 @@ def _years(since: dt.date | None, until: dt.date | None, on: dt.date) -> str:
 
 
 class _Words:
-    """The names of the people and units the edges mention, fetched in two queries."""
+    """The chains behind the line-management edges, and the names of the people and units the edges
+    mention, fetched once for all edges; each edge is put into words once however often it is used."""
 
-    def __init__(self, edges: list[_Edge]) -> None:
+    def __init__(self, edges: list[_Edge], on: dt.date) -> None:
+        self.on = on
+        chains = {
+            (edge.other_id, edge.person_id) if edge.upper == edge.person_id else (edge.person_id, edge.other_id)
+            for edge in edges
+            if edge.kind == LinkKind.LINE_MANAGEMENT
+        }
+        self.paths = _paths(chains, on) if chains else {}
         people = {e.person_id for e in edges} | {e.other_id for e in edges}
-        people |= {person for e in edges for step in e.steps for person in step[:2]}
+        people |= {person for steps in self.paths.values() for step in steps for person in step[:2]}
         self.names: dict[int, str] = {}
         for chunk in _chunks(people):
             for pk, rank, name in Person.objects.filter(pk__in=chunk).values_list("pk", "rank_or_grade", "name"):
                 self.names[pk] = f"{rank} {name}".strip()
-        unit_ids = {e.unit_id for e in edges if e.unit_id is not None}
-        self.units = {unit.pk: str(unit) for unit in Unit.objects.filter(pk__in=unit_ids)}
+        self.units: dict[int, str] = {}
+        for chunk in _chunks({e.unit_id for e in edges if e.unit_id is not None}):
+            self.units.update((unit.pk, str(unit)) for unit in Unit.objects.filter(pk__in=chunk))
+        self.links: dict[_Edge, Link] = {}
 
-    def link(self, edge: _Edge, on: dt.date) -> Link:
-        return Link(
-            kind=edge.kind,
-            person_id=edge.person_id,
-            other_id=edge.other_id,
-            explanation=self.explain(edge, on),
-            person_name=self.names.get(edge.person_id, ""),
-            other_name=self.names.get(edge.other_id, ""),
-        )
+    def link(self, edge: _Edge) -> Link:
+        if edge not in self.links:
+            self.links[edge] = Link(
+                kind=edge.kind,
+                person_id=edge.person_id,
+                other_id=edge.other_id,
+                explanation=self.explain(edge),
+                person_name=self.names.get(edge.person_id, ""),
+                other_name=self.names.get(edge.other_id, ""),
+            )
+        return self.links[edge]
 
-    def explain(self, edge: _Edge, on: dt.date) -> str:
+    def explain(self, edge: _Edge) -> str:
+        on = self.on
         if edge.kind == LinkKind.SAME_UNIT:
             return f"both in {self.units.get(edge.unit_id or 0, 'a unit')}, {_years(edge.since, edge.until, on)}"
         if edge.kind == LinkKind.ASSOCIATION:
@@ -434,22 +555,14 @@ class _Words:
             return f"both involved in case {edge.label} ({roles}), from {edge.since.year if edge.since else 'undated'}"
         if edge.kind == LinkKind.IS_PARTY:
             return f"{self.names.get(edge.person_id, '')} is a party to the case"
-        return self.chain(edge.steps, on)
+        lower = edge.other_id if edge.upper == edge.person_id else edge.person_id
+        return self.chain(self.paths[(lower, edge.upper or 0)], on)
 
     def chain(self, steps: tuple[Step, ...], on: dt.date) -> str:
         if len(steps) == 1:
             manager, person, started, ended = steps[0]
             return f"{self.names[manager]} line-manages {self.names[person]} ({_years(started, ended, on)})"
-        ordered = sorted(steps, key=lambda step: self.depth(step, steps))
+        ordered = steps[::-1]  # from the top down
         top, bottom = ordered[0][0], ordered[-1][1]
         through = ", ".join(self.names[step[1]] for step in ordered[:-1])
         return f"{self.names[top]} is above {self.names[bottom]} in the line-management chain, through {through}"
-
-    @staticmethod
-    def depth(step: Step, steps: tuple[Step, ...]) -> int:
-        """How many steps sit above this one in the chain (a chain's steps may be stored top-down or bottom-up)."""
-        managers = {s[1]: s[0] for s in steps}
-        depth, node = 0, step[0]
-        while node in managers:
-            node, depth = managers[node], depth + 1
-        return depth
