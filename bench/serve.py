@@ -1,6 +1,9 @@
 """The query path alone, as a web process would run it: time the checks, then report peak resident memory.
 
-Run by `python -m bench` as a subprocess: `python -m bench.serve <database-url> <cases.json>`; prints JSON.
+Run by `python -m bench` as a subprocess: `python -m bench.serve <database-url> <plan.json>`; prints JSON.
+Every check, listing and exclusion starts on a new database connection (the timing includes opening
+it, reported apart as `connect_ms`), so nothing is warmed by the one before: not the connection's
+page cache on SQLite, not a prepared plan on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -9,37 +12,71 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.django_env import start
 
+T = TypeVar("T")
 
-def run(database: str, cases_file: Path) -> dict[str, Any]:
+
+def timed(work: Callable[[], T]) -> tuple[T, float, float]:
+    """(result, milliseconds in all, milliseconds of them opening the connection)."""
+    from django.db import connection
+
+    connection.close()
+    began = time.perf_counter()
+    connection.ensure_connection()
+    opened = time.perf_counter()
+    result = work()
+    return result, (time.perf_counter() - began) * 1000, (opened - began) * 1000
+
+
+def run(database: str, plan_file: Path) -> dict[str, Any]:
     start(database)
-    from oversight.workforce.connections import check_independence, independent_candidates
+    from oversight.workforce.connections import (
+        check_independence,
+        connected_among,
+        excluded_people,
+        independent_candidates,
+    )
 
-    plan = json.loads(cases_file.read_text())
-    for case in plan["checks"][:5]:  # warm the connection and the database's cache
-        check_independence(case["candidate"], case["parties"]).explain()
-    check_times, outcomes = [], []
+    plan = json.loads(plan_file.read_text())
+    checks = []
     for case in plan["checks"]:
-        started = time.perf_counter()
-        result = check_independence(case["candidate"], case["parties"])
-        explanation = result.explain()
-        check_times.append((time.perf_counter() - started) * 1000)
-        outcomes.append([result.blocked, result.warned, len(explanation)])
-    list_times, independent = [], []
+        candidate, parties = case["candidate"], case["parties"]
+        (result, lines), ms, connect = timed(
+            lambda c=candidate, p=parties: (lambda r: (r, r.explain()))(check_independence(c, p))
+        )
+        checks.append({"ms": ms, "connect_ms": connect, "outcome": [result.blocked, result.warned, len(lines)]})
+    lists = []
     for listing in plan["lists"]:
-        started = time.perf_counter()
-        results = independent_candidates(listing["candidates"], listing["parties"])
-        list_times.append((time.perf_counter() - started) * 1000)
-        independent.append(sum(1 for r in results if not r.blocked and not r.warned))
+        results, ms, _ = timed(
+            lambda listing=listing: [
+                (r, r.explain()) for r in independent_candidates(listing["candidates"], listing["parties"])
+            ]
+        )
+        outcomes = [[r.blocked, r.warned] for r, _ in results]
+        lines = sum(len(explained) for _, explained in results)
+        lists.append({"ms": ms, "outcomes": outcomes, "lines": lines})
+    exclusions = []
+    for case in plan["exclusions"]:
+        person, subjects = case["person"], case["subjects"]
+        among, ms, _ = timed(lambda p=person, s=subjects: connected_among(p, s))
+        everyone, old_ms, _ = timed(lambda p=person: excluded_people([p]))
+        exclusions.append(
+            {
+                "ms": ms,
+                "old_ms": old_ms,
+                "found": sorted(among),
+                "agrees_with_excluded_people": among == everyone & set(subjects),
+            }
+        )
     return {
-        "check_ms": check_times,
-        "outcomes": outcomes,
-        "list_ms": list_times,
-        "independent": independent,
+        "checks": checks,
+        "lists": lists,
+        "exclusions": exclusions,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 

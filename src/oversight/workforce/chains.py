@@ -27,7 +27,8 @@ the closure itself; the rows below X do not change). `refresh(people)` does that
 It is called:
 - after every save or delete of one `LineManagement` (signals below: the admin site, the demo, tests);
 - once per bulk write: `LineManagementQuerySet.bulk_create`, `update` and `delete` (models.py); a
-  `deferred()` block gathers the people of several writes into one refresh at its end (the importer);
+  `deferred()` block gathers the people of several writes into one refresh at its end (the importer),
+  which also refreshes the planner's statistics when it touched many people (`analyse`);
 - by the generator, which writes raw SQL and computes the closure of each force with its rows
   (`closure()` on the rows in memory), and by migration 0003 for registers that existed before.
 """
@@ -41,7 +42,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -49,6 +50,7 @@ from .models import ChainLink, LineManagement
 from .rules import MAX_CHAIN_DEPTH
 
 CHUNK = 5000
+ANALYSE_AFTER = 1000  # people whose chains were refreshed at once: statistics are refreshed too
 COLUMNS = ["ancestor_id", "descendant_id", "depth", "started_on", "ended_on"]
 
 # One line-management period seen from the person managed: (manager, started, ended).
@@ -130,6 +132,23 @@ def refresh(people: Iterable[int]) -> None:
         for chunk in _chunks(affected):
             ChainLink.objects.filter(descendant_id__in=chunk)._raw_delete(ChainLink.objects.db)
         write(closure(_upward(affected), affected))
+        if len(affected) >= ANALYSE_AFTER:
+            analyse()
+
+
+def analyse() -> None:
+    """Refresh the planner's statistics of the register after a large write (an import of a force).
+
+    Statistics taken when the register was small would have the planner scan whole tables it thinks
+    tiny. On SQLite a sample is enough (analysis_limit), so this takes a second, not a minute.
+    """
+    from .generator import ANALYSED
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 2000")
+        for model in ANALYSED:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def rebuild_everything() -> int:
@@ -137,7 +156,7 @@ def rebuild_everything() -> int:
     with transaction.atomic():
         ChainLink.objects.all()._raw_delete(ChainLink.objects.db)
         up: dict[int, list[Up]] = defaultdict(list)
-        periods = LineManagement.objects.values_list("person_id", "manager_id", "started_on", "ended_on")
+        periods = LineManagement.objects.order_by().values_list("person_id", "manager_id", "started_on", "ended_on")
         for person, manager, started, ended in periods.iterator(chunk_size=50_000):
             up[person].append((manager, started, ended))
         return write(closure(up, list(up)))
@@ -185,7 +204,7 @@ def _upward(people: set[int]) -> dict[int, list[Up]]:
         seen |= frontier
         following: set[int] = set()
         for chunk in _chunks(frontier):
-            rows = LineManagement.objects.filter(person_id__in=chunk)
+            rows = LineManagement.objects.filter(person_id__in=chunk).order_by()
             for person, manager, started, ended in rows.values_list(
                 "person_id", "manager_id", "started_on", "ended_on"
             ):

@@ -299,7 +299,7 @@ def _postings(on: dt.date, field: str, ids: Iterable[int]) -> list[PostingRow]:
     """Current postings of these people (posting_person_period) or in these units (posting_unit_period)."""
     found: list[PostingRow] = []
     for chunk in _chunks(ids):
-        query = Posting.objects.filter(_current(on), **{f"{field}__in": chunk})
+        query = Posting.objects.filter(_current(on), **{f"{field}__in": chunk}).order_by()
         found += query.values_list("person_id", "unit_id", "started_on", "ended_on")
     return found
 
@@ -334,7 +334,9 @@ def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> l
     probe = sources if targets is None or len(sources) <= len(targets) else targets
     rows: dict[int, tuple[int, int, str, dt.date]] = {}
     for chunk in _chunks(probe):
-        query = Association.objects.filter(Q(person_id__in=chunk) | Q(other_id__in=chunk), declared_on__lte=on)
+        query = Association.objects.filter(
+            Q(person_id__in=chunk) | Q(other_id__in=chunk), declared_on__lte=on
+        ).order_by()
         rows.update((pk, rest) for pk, *rest in query.values_list("pk", "person_id", "other_id", "kind", "declared_on"))
     edges = []
     for person, other, kind, declared in rows.values():
@@ -371,7 +373,7 @@ def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> list
 
 
 def _involvements(on: dt.date, **lookup: object) -> models.QuerySet[CaseInvolvement]:
-    return CaseInvolvement.objects.filter(_current(on), **lookup)
+    return CaseInvolvement.objects.filter(_current(on), **lookup).order_by()  # no join to sort by name
 
 
 # Chains: the line-management closure (models.ChainLink, kept current by chains.py). A chain counts on
@@ -389,9 +391,13 @@ def _id_list(column: str, ids: Collection[int], *, indexed: bool = True) -> tupl
     return f"{'' if indexed else '+'}{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))  # noqa: S608
 
 
-def _chain_rows(where: str, params: list[Any], on: dt.date, limit: int | None = None) -> list[tuple[int, int]]:
+def _chain_rows(
+    index: str, where: str, params: list[Any], on: dt.date, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """Closure rows through `index`; SQLite is told to use it (INDEXED BY), whatever its statistics say."""
     table = connection.ops.quote_name(ChainLink._meta.db_table)
-    sql = f"SELECT lm.descendant_id, lm.ancestor_id FROM {table} lm WHERE {where} AND {_CHAIN}"  # noqa: S608
+    hint = f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
+    sql = f"SELECT lm.descendant_id, lm.ancestor_id FROM {table} lm{hint} WHERE {where} AND {_CHAIN}"  # noqa: S608
     window = [_sql_date(on), _sql_date(window_start(on))]
     if limit is not None:
         sql += " LIMIT %s"
@@ -411,13 +417,13 @@ def _chain_pairs(lowers: Collection[int], uppers: Collection[int] | None, on: dt
     if uppers is not None:
         also, other = _id_list("lm.ancestor_id", uppers, indexed=False)
         where, params = f"{where} AND {also}", [param, other]
-    return set(_chain_rows(where, params, on))
+    return set(_chain_rows("chain_link_up", where, params, on))
 
 
 def _chain_below(uppers: Collection[int], on: dt.date, limit: int | None) -> set[tuple[int, int]] | None:
     """(lower, upper) for everyone below `uppers` (chain_link_down); None when there are more than `limit`."""
     where, param = _id_list("lm.ancestor_id", uppers)
-    rows = _chain_rows(where, [param], on, limit)
+    rows = _chain_rows("chain_link_down", where, [param], on, limit)
     return None if limit is not None and len(rows) > limit else set(rows)
 
 
@@ -435,7 +441,7 @@ def _paths(pairs: set[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], tu
     nodes = lowers | {upper for _, upper in _chain_pairs(lowers, None, on)}
     onward: dict[int, list[Step]] = defaultdict(list)
     for chunk in _chunks(nodes):
-        rows = LineManagement.objects.filter(_current(on), person_id__in=chunk)
+        rows = LineManagement.objects.filter(_current(on), person_id__in=chunk).order_by()
         for manager, person, started, ended in rows.values_list("manager_id", "person_id", "started_on", "ended_on"):
             onward[person].append((manager, person, started, ended))
     for steps in onward.values():
@@ -525,11 +531,13 @@ class _Words:
         people |= {person for steps in self.paths.values() for step in steps for person in step[:2]}
         self.names: dict[int, str] = {}
         for chunk in _chunks(people):
-            for pk, rank, name in Person.objects.filter(pk__in=chunk).values_list("pk", "rank_or_grade", "name"):
+            for pk, rank, name in (
+                Person.objects.filter(pk__in=chunk).order_by().values_list("pk", "rank_or_grade", "name")
+            ):
                 self.names[pk] = f"{rank} {name}".strip()
         self.units: dict[int, str] = {}
         for chunk in _chunks({e.unit_id for e in edges if e.unit_id is not None}):
-            self.units.update((unit.pk, str(unit)) for unit in Unit.objects.filter(pk__in=chunk))
+            self.units.update((unit.pk, str(unit)) for unit in Unit.objects.filter(pk__in=chunk).order_by())
         self.links: dict[_Edge, Link] = {}
 
     def link(self, edge: _Edge) -> Link:

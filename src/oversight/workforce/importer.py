@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 
 from oversight.organisations.models import Organisation
 
+from . import chains
 from .models import Association, AssociationKind, CaseInvolvement, LineManagement, Person, PersonKind, Posting, Unit
 
 RECORDS = ("unit", "person", "posting", "line_management", "association", "case_involvement")
@@ -121,7 +122,7 @@ def import_workforce(force: Organisation, file: TextIO) -> ImportReport:
     if report.errors:
         return report
     try:
-        with transaction.atomic():
+        with transaction.atomic(), chains.deferred():  # the line-management closure, refreshed once at the end
             report.counts, report.new_people = _write(force, parsed)
     except IntegrityError as error:
         report.errors.append(RowError(1, f"the register refused the file ({error}); nothing was written"))
