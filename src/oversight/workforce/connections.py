@@ -22,13 +22,12 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db import connection, models
-from django.db.models import Q
 
-from .models import Association, CaseInvolvement, ChainLink, LineManagement, Person, Posting, Unit
+from .models import ChainLink, Unit
 from .rules import COMMON_SENIOR_CONNECTS, MAX_CHAIN_DEPTH, window_start
 
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's limit on bound parameters
@@ -89,8 +88,7 @@ class IndependenceResult:
         return lines or ["No connection with any party found."]
 
 
-@dataclass(frozen=True)
-class _Edge:
+class _Edge(NamedTuple):
     """A direct connection before it is put into words (names are fetched once for all edges)."""
 
     kind: LinkKind
@@ -104,7 +102,7 @@ class _Edge:
     upper: int | None = None  # for line management: which of the two is above the other
 
     def flipped(self) -> _Edge:
-        return replace(self, person_id=self.other_id, other_id=self.person_id, roles=self.roles[::-1])
+        return self._replace(person_id=self.other_id, other_id=self.person_id, roles=self.roles[::-1])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -187,40 +185,40 @@ MIN_BELOW = 200  # below this many people under the parties, start from the part
 
 
 def _two_steps(candidates: set[int], parties: set[int], on: dt.date) -> dict[int, list[tuple[_Edge, _Edge]]]:
-    found: dict[int, list[tuple[_Edge, _Edge]]] = defaultdict(list)
+    """For each candidate, (candidate -> middle, middle -> party) pairs, common seniors left out."""
     around_parties = _around(parties, on, below_limit=max(MIN_BELOW, PER_CANDIDATE * len(candidates)))
+    to_party: dict[int, list[_Edge]] = defaultdict(list)  # middle -> edges middle -> party
+    firsts: list[_Edge] = []  # candidate -> middle
     if around_parties is not None:
-        to_party: dict[int, list[_Edge]] = defaultdict(list)  # middle -> edges middle -> party
         for edge in around_parties:
             if edge.other_id not in parties:
                 to_party[edge.other_id].append(edge.flipped())
         above_only = {m for m, edges in to_party.items() if all(_is_above(edge, m) for edge in edges)}
-        for first in _between(candidates, set(to_party), on, skip_above_target=above_only):
-            found[first.person_id] += [(first, second) for second in to_party[first.other_id]]
+        firsts = _between(candidates, set(to_party), on, skip_above_target=above_only)
     else:
-        from_candidate: dict[int, list[_Edge]] = defaultdict(list)  # middle -> edges candidate -> middle
+        from_candidate: dict[int, list[_Edge]] = defaultdict(list)
         for edge in _around(candidates, on) or []:
             if edge.other_id not in parties:
                 from_candidate[edge.other_id].append(edge)
         above_only = {m for m, edges in from_candidate.items() if all(_is_above(edge, m) for edge in edges)}
-        to_party = defaultdict(list)
         for second in _between(set(from_candidate), parties, on, skip_above_source=above_only):
             to_party[second.person_id].append(second)
-        for middle, seconds in to_party.items():
-            for first in from_candidate[middle]:
-                found[first.person_id] += [(first, second) for second in seconds]
-    return {c: [pair for pair in pairs if not _common_senior(*pair)] for c, pairs in found.items()}
+        firsts = [first for middle in to_party for first in from_candidate[middle]]
+    # A middle person above both (first and second edge both line management with them above) is no
+    # connection (rules.COMMON_SENIOR_CONNECTS): such a first edge pairs only with the middle's other edges.
+    not_above = {m: [e for e in seconds if not _is_above(e, m)] for m, seconds in to_party.items()}
+    found: dict[int, list[tuple[_Edge, _Edge]]] = defaultdict(list)
+    for first in firsts:
+        middle = first.other_id
+        seconds = not_above[middle] if _is_above(first, middle) else to_party[middle]
+        if seconds:
+            found[first.person_id] += [(first, second) for second in seconds]
+    return found
 
 
 def _is_above(edge: _Edge, middle: int) -> bool:
     """A line-management edge with the middle person above: paired with another such, it is no connection."""
     return edge.kind == LinkKind.LINE_MANAGEMENT and edge.upper == middle and not COMMON_SENIOR_CONNECTS
-
-
-def _common_senior(first: _Edge, second: _Edge) -> bool:
-    """The middle person is only above both in line management: not a two-step connection (rules.py)."""
-    middle = first.other_id
-    return first.upper == middle and second.upper == middle and not COMMON_SENIOR_CONNECTS
 
 
 # ----------------------------------------------------------------------------------------------
@@ -287,21 +285,77 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start : start + CHUNK]
 
 
-def _current(on: dt.date, start: str = "started_on", end: str = "ended_on") -> Q:
-    """Periods that had begun by `on` and had not ended before the connection window opened."""
-    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": window_start(on)}))
-
-
 PostingRow = tuple[int, int, dt.date, dt.date | None]
 
+# The register's reads, each through the index named (SQLite is told so with INDEXED BY: statistics
+# taken when the register was small, or none, cannot turn a lookup into a scan of the table).
+_READS = {
+    "postings of people": (
+        "workforce_posting",
+        "posting_person_period",
+        "person_id",
+        "person_id, unit_id, started_on, ended_on",
+    ),
+    "postings in units": (
+        "workforce_posting",
+        "posting_unit_period",
+        "unit_id",
+        "person_id, unit_id, started_on, ended_on",
+    ),
+    "declared by": (
+        "workforce_association",
+        "association_person",
+        "person_id",
+        "id, person_id, other_id, kind, declared_on",
+    ),
+    "declared about": (
+        "workforce_association",
+        "association_other",
+        "other_id",
+        "id, person_id, other_id, kind, declared_on",
+    ),
+    "cases of people": (
+        "workforce_caseinvolvement",
+        "case_involvement_person",
+        "person_id",
+        "person_id, case_reference, role, started_on",
+    ),
+    "people in cases": (
+        "workforce_caseinvolvement",
+        "case_involvement_reference",
+        "case_reference",
+        "person_id, case_reference, role, started_on",
+    ),
+    "managers of people": (
+        "workforce_linemanagement",
+        "line_mgmt_person",
+        "person_id",
+        "manager_id, person_id, started_on, ended_on",
+    ),
+}
 
-def _postings(on: dt.date, field: str, ids: Iterable[int]) -> list[PostingRow]:
-    """Current postings of these people (posting_person_period) or in these units (posting_unit_period)."""
-    found: list[PostingRow] = []
-    for chunk in _chunks(ids):
-        query = Posting.objects.filter(_current(on), **{f"{field}__in": chunk}).order_by()
-        found += query.values_list("person_id", "unit_id", "started_on", "ended_on")
-    return found
+
+def _read(name: str, ids: Collection[Any], on: dt.date) -> list[tuple[Any, ...]]:
+    """Rows of one register table for these ids, current on `on` (declared by then, for associations)."""
+    if not ids:
+        return []
+    table, index, column, columns = _READS[name]
+    where, param = _id_list(f"t.{column}", ids)
+    if table == "workforce_association":
+        when, params = "t.declared_on <= %s", [_sql_date(on)]
+    else:
+        when = "t.started_on <= %s AND (t.ended_on IS NULL OR t.ended_on >= %s)"
+        params = [_sql_date(on), _sql_date(window_start(on))]
+    hint = f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
+    sql = f"SELECT {columns} FROM {table} t{hint} WHERE {where} AND {when}"  # noqa: S608 (our names; values are parameters)
+    with connection.cursor() as cursor:  # dates arrive as dates: Django's SQLite connection reads date columns
+        cursor.execute(sql, [param, *params])
+        return cursor.fetchall()
+
+
+def _postings(on: dt.date, field: str, ids: Collection[int]) -> list[PostingRow]:
+    """Current postings of these people, or in these units."""
+    return _read("postings of people" if field == "person_id" else "postings in units", ids, on)
 
 
 def _same_unit(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
@@ -332,12 +386,7 @@ def _earliest_end(first: dt.date | None, second: dt.date | None) -> dt.date | No
 def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
     """Declarations by or about the smaller side (association_person, association_other)."""
     probe = sources if targets is None or len(sources) <= len(targets) else targets
-    rows: dict[int, tuple[int, int, str, dt.date]] = {}
-    for chunk in _chunks(probe):
-        query = Association.objects.filter(
-            Q(person_id__in=chunk) | Q(other_id__in=chunk), declared_on__lte=on
-        ).order_by()
-        rows.update((pk, rest) for pk, *rest in query.values_list("pk", "person_id", "other_id", "kind", "declared_on"))
+    rows = {pk: rest for pk, *rest in [*_read("declared by", probe, on), *_read("declared about", probe, on)]}
     edges = []
     for person, other, kind, declared in rows.values():
         for one, two in ((person, other), (other, person)):
@@ -349,15 +398,10 @@ def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> l
 def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
     """Previous cases of the smaller side (case_involvement_person), then everyone in them (..._reference)."""
     probe = sources if targets is None or len(sources) <= len(targets) else targets
-    fields = ("person_id", "case_reference", "role", "started_on")
-    references = set()
-    for chunk in _chunks(probe):
-        references.update(_involvements(on, person_id__in=chunk).values_list("case_reference", flat=True))
+    references = {row[1] for row in _read("cases of people", probe, on)}
     by_case: dict[str, list[tuple[int, str, str, dt.date]]] = defaultdict(list)
-    for start in range(0, len(references), CHUNK):
-        chunk = sorted(references)[start : start + CHUNK]
-        for row in _involvements(on, case_reference__in=chunk).values_list(*fields):
-            by_case[row[1]].append(row)
+    for row in _read("people in cases", references, on):
+        by_case[row[1]].append(row)
     edges = []
     for rows in by_case.values():
         for person, reference, role, started in rows:
@@ -370,10 +414,6 @@ def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> list
                         _Edge(LinkKind.SAME_CASE, person, other, since=since, label=reference, roles=(role, other_role))
                     )
     return edges
-
-
-def _involvements(on: dt.date, **lookup: object) -> models.QuerySet[CaseInvolvement]:
-    return CaseInvolvement.objects.filter(_current(on), **lookup).order_by()  # no join to sort by name
 
 
 # Chains: the line-management closure (models.ChainLink, kept current by chains.py). A chain counts on
@@ -440,10 +480,8 @@ def _paths(pairs: set[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], tu
     lowers = {lower for lower, _ in pairs}
     nodes = lowers | {upper for _, upper in _chain_pairs(lowers, None, on)}
     onward: dict[int, list[Step]] = defaultdict(list)
-    for chunk in _chunks(nodes):
-        rows = LineManagement.objects.filter(_current(on), person_id__in=chunk).order_by()
-        for manager, person, started, ended in rows.values_list("manager_id", "person_id", "started_on", "ended_on"):
-            onward[person].append((manager, person, started, ended))
+    for manager, person, started, ended in _read("managers of people", nodes, on):
+        onward[person].append((manager, person, started, ended))
     for steps in onward.values():
         steps.sort(key=_recent_first)
     wanted: dict[int, set[int]] = defaultdict(set)
@@ -487,8 +525,11 @@ def _results(
     indirect: dict[int, list[tuple[_Edge, _Edge]]],
     on: dt.date,
 ) -> list[IndependenceResult]:
-    everything = [edge for edges in direct.values() for edge in edges]
-    everything += [edge for pairs in indirect.values() for pair in pairs for edge in pair]
+    everything: set[_Edge] = set()
+    for edges in direct.values():
+        everything.update(edges)
+    for pairs in indirect.values():
+        everything.update(edge for pair in pairs for edge in pair)
     words = _Words(everything, on)
     return [
         IndependenceResult(
@@ -517,9 +558,10 @@ def _years(since: dt.date | None, until: dt.date | None, on: dt.date) -> str:
 
 class _Words:
     """The chains behind the line-management edges, and the names of the people and units the edges
-    mention, fetched once for all edges; each edge is put into words once however often it is used."""
+    mention, fetched once for all edges; each edge and each chain is put into words once however
+    often it is used (a listing against a senior officer repeats the same middle people)."""
 
-    def __init__(self, edges: list[_Edge], on: dt.date) -> None:
+    def __init__(self, edges: Collection[_Edge], on: dt.date) -> None:
         self.on = on
         chains = {
             (edge.other_id, edge.person_id) if edge.upper == edge.person_id else (edge.person_id, edge.other_id)
@@ -529,20 +571,17 @@ class _Words:
         self.paths = _paths(chains, on) if chains else {}
         people = {e.person_id for e in edges} | {e.other_id for e in edges}
         people |= {person for steps in self.paths.values() for step in steps for person in step[:2]}
-        self.names: dict[int, str] = {}
-        for chunk in _chunks(people):
-            for pk, rank, name in (
-                Person.objects.filter(pk__in=chunk).order_by().values_list("pk", "rank_or_grade", "name")
-            ):
-                self.names[pk] = f"{rank} {name}".strip()
+        self.names = _names(people)
         self.units: dict[int, str] = {}
         for chunk in _chunks({e.unit_id for e in edges if e.unit_id is not None}):
             self.units.update((unit.pk, str(unit)) for unit in Unit.objects.filter(pk__in=chunk).order_by())
         self.links: dict[_Edge, Link] = {}
+        self.chains: dict[tuple[int, int], str] = {}
 
     def link(self, edge: _Edge) -> Link:
-        if edge not in self.links:
-            self.links[edge] = Link(
+        found = self.links.get(edge)
+        if found is None:
+            found = self.links[edge] = Link(
                 kind=edge.kind,
                 person_id=edge.person_id,
                 other_id=edge.other_id,
@@ -550,7 +589,7 @@ class _Words:
                 person_name=self.names.get(edge.person_id, ""),
                 other_name=self.names.get(edge.other_id, ""),
             )
-        return self.links[edge]
+        return found
 
     def explain(self, edge: _Edge) -> str:
         on = self.on
@@ -564,7 +603,10 @@ class _Words:
         if edge.kind == LinkKind.IS_PARTY:
             return f"{self.names.get(edge.person_id, '')} is a party to the case"
         lower = edge.other_id if edge.upper == edge.person_id else edge.person_id
-        return self.chain(self.paths[(lower, edge.upper or 0)], on)
+        key = (lower, edge.upper or 0)
+        if key not in self.chains:
+            self.chains[key] = self.chain(self.paths[key], on)
+        return self.chains[key]
 
     def chain(self, steps: tuple[Step, ...], on: dt.date) -> str:
         if len(steps) == 1:
@@ -574,3 +616,13 @@ class _Words:
         top, bottom = ordered[0][0], ordered[-1][1]
         through = ", ".join(self.names[step[1]] for step in ordered[:-1])
         return f"{self.names[top]} is above {self.names[bottom]} in the line-management chain, through {through}"
+
+
+def _names(people: Collection[int]) -> dict[int, str]:
+    """Rank and name of each person, as colleagues write it ("Sgt A Khan")."""
+    if not people:
+        return {}
+    where, param = _id_list("id", people)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, rank_or_grade, name FROM workforce_person WHERE {where}", [param])  # noqa: S608
+        return {pk: f"{rank} {name}".strip() for pk, rank, name in cursor.fetchall()}
