@@ -2,7 +2,27 @@
 
 Pure query functions over the register: nothing is kept in memory between calls, so a web process
 never holds the national graph. Each function reads only the rows around the people it is asked
-about, with plain ORM queries that run the same on SQLite and PostgreSQL, and pairs them in Python.
+about, and pairs them in Python.
+
+How a check stays the same price whatever the size of the force or the rank of the party:
+- Chains come from the line-management closure (`models.ChainLink`, kept current by chains.py): "who
+  is above X" is one short range of the index chain_link_up, read from the LOWER person of a pair,
+  so no query ever walks down a reporting tree, whose size is the force for a chief constable. The
+  path itself (for the words) is walked up from the lower person through a handful of periods.
+- Unit, association and case rows are read from the SMALLER of two sets of people (its postings, then
+  the postings in those units; its declarations; its cases, then the people in them).
+- Two-step connections start from the side whose direct connections are fewer: the parties' when
+  few people are below them (a listing of thousands of investigators against a constable), else the
+  candidates' (one investigator against a chief constable), and ask the other side only about those
+  middle people. A middle person who is only above both is skipped in the query, not afterwards.
+- Every read goes through a named index, one parameter whatever the number of ids (json_each on
+  SQLite, = ANY on PostgreSQL), and SQLite is told the index (INDEXED BY), so statistics taken when
+  the register was small, or none, cannot turn a lookup into a full scan (tests/test_query_plans.py).
+- `connected_among` answers the per-request exclusion (is this person, or anyone directly connected
+  to them, among these case subjects?) from the person's own rows and the subjects', never from the
+  person's whole neighbourhood.
+The cost that remains is the size of the answer: a listing of a force's investigators against its
+chief constable blocks every one of them, each with their own connections within two steps.
 
 Two people are DIRECTLY connected on a date (today by default) when (issue 3; numbers in rules.py):
 - same unit: they had postings to one unit whose periods overlap, and the overlap ended within the
@@ -44,7 +64,7 @@ class LinkKind(models.TextChoices):
     IS_PARTY = "is_party", "Is a party"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Why `person_id` is directly connected to `other_id`, in words."""
 
@@ -63,7 +83,7 @@ class Link:
         return f"{self.person_name} and {self.other_name}: {self.explanation}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndependenceResult:
     """A candidate's connections to a case's parties: direct ones block, two-step ones warn."""
 
@@ -157,9 +177,20 @@ def check_independence(
 
 
 def independent_candidates(
-    candidate_ids: Collection[int], party_ids: Collection[int], *, on: dt.date | None = None
+    candidate_ids: Collection[int],
+    party_ids: Collection[int],
+    *,
+    on: dt.date | None = None,
+    two_steps_when_direct: bool = True,
 ) -> list[IndependenceResult]:
-    """`check_independence` for many candidates at once, in the candidates' order, in a few set-based queries."""
+    """`check_independence` for many candidates at once, in the candidates' order, in a few set-based queries.
+
+    With `two_steps_when_direct=False`, a candidate directly connected to a party is given no two-step
+    connections (they are blocked whatever those are): what a listing shows, as the team page does
+    for a member directly connected. Against a chief constable every candidate of the force is
+    directly connected, and their two-step connections (each their own neighbourhood) would be most
+    of the work and of the page.
+    """
     on = on or dt.date.today()
     candidates = list(dict.fromkeys(candidate_ids))
     chosen, parties = set(candidates), set(party_ids)
@@ -168,7 +199,8 @@ def independent_candidates(
         direct[edge.person_id].append(edge)
     for candidate in parties.intersection(candidates):
         direct[candidate].insert(0, _Edge(LinkKind.IS_PARTY, candidate, candidate))
-    indirect = _two_steps(chosen, parties, on) if parties else {}
+    asked = chosen if two_steps_when_direct else {c for c in chosen if not direct[c]}
+    indirect = _two_steps(asked, parties, on) if parties and asked else {}
     return _results(candidates, direct, indirect, on)
 
 
@@ -271,7 +303,7 @@ def _around(sources: set[int], on: dt.date, *, below_limit: int | None = None) -
 def _connected(person: int, others: set[int], on: dt.date) -> set[int]:
     """Which of `others` are directly connected to `person`: reads the person's rows, and others' only
     where they meet them (their postings in the person's units, their cases, their chains)."""
-    found = {lower for lower, _ in _chain_pairs(others, {person}, on)}
+    found = _below_among(person, others, on)
     found |= {upper for _, upper in _chain_pairs({person}, others, on)}
     found |= {edge.other_id for edge in _associations({person}, others, on)}
     found |= {edge.other_id for edge in _same_unit({person}, others, on)}
@@ -467,6 +499,15 @@ def _chain_below(uppers: Collection[int], on: dt.date, limit: int | None) -> set
     return None if limit is not None and len(rows) > limit else set(rows)
 
 
+def _below_among(upper: int, lowers: Collection[int], on: dt.date) -> set[int]:
+    """Which of `lowers` are below `upper`: one seek per person in chain_link_down (ancestor, descendant),
+    however many people are below `upper` (a chief constable's whole force)."""
+    where, param = _id_list("lm.descendant_id", lowers)
+    return {
+        lower for lower, _ in _chain_rows("chain_link_down", f"lm.ancestor_id = %s AND {where}", [upper, param], on)
+    }
+
+
 def _sql_date(day: dt.date) -> Any:
     return day.isoformat() if connection.vendor == "sqlite" else day
 
@@ -541,12 +582,31 @@ def _results(
     ]
 
 
-def _order(edge: _Edge) -> tuple[str, int, dt.date]:
-    return (edge.kind, edge.other_id, edge.since or dt.date.min)
+def _order(edge: _Edge) -> tuple[Any, ...]:
+    """By kind, the other person and date; then by every other detail, so that ties never depend on
+    the order the database returned the rows in."""
+    return (
+        edge.kind,
+        edge.other_id,
+        edge.since or dt.date.min,
+        edge.until or dt.date.max,
+        edge.unit_id or 0,
+        edge.label,
+        edge.roles,
+        edge.upper or 0,
+    )
 
 
-def _pair_order(pair: tuple[_Edge, _Edge]) -> tuple[int, int, str, str]:
-    return (pair[1].other_id, pair[0].other_id, pair[0].kind, pair[1].kind)
+def _pair_order(pair: tuple[_Edge, _Edge]) -> tuple[Any, ...]:
+    first, second = pair
+    return (
+        second.other_id,
+        first.other_id,
+        first.kind,
+        second.kind,
+        *_order(first)[2:],
+        *_order(second)[2:],
+    )
 
 
 def _years(since: dt.date | None, until: dt.date | None, on: dt.date) -> str:
