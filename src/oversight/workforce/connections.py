@@ -139,7 +139,7 @@ def direct_links(person_id: int, others: Collection[int], *, on: dt.date | None 
 
 def neighbours(person_id: int, *, on: dt.date | None = None) -> set[int]:
     """Everyone directly connected to `person_id`."""
-    return {edge.other_id for edge in _around({person_id}, on or dt.date.today())}
+    return {edge.other_id for edge in _around({person_id}, on or dt.date.today()) or []}
 
 
 def connected_to_any(person_id: int, party_ids: Collection[int], *, on: dt.date | None = None) -> bool:
@@ -166,7 +166,7 @@ def connected_among(person_id: int, others: Collection[int], *, on: dt.date | No
 def excluded_people(party_ids: Collection[int], *, on: dt.date | None = None) -> set[int]:
     """The parties and everyone directly connected to any of them."""
     parties = set(party_ids)
-    return parties | {edge.other_id for edge in _around(parties, on or dt.date.today())}
+    return parties | {edge.other_id for edge in _around(parties, on or dt.date.today()) or []}
 
 
 def check_independence(

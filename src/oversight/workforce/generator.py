@@ -18,7 +18,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -388,7 +388,7 @@ TABLES: list[tuple[type[models.Model], list[str], str]] = [
     (AssociationModel, ["id", "person_id", "other_id", "kind", "declared_on", "note"], "associations"),
     (CaseInvolvement, ["id", "person_id", "case_reference", "role", "started_on", "ended_on"], "cases"),
 ]
-ANALYSED = [*(model for model, _, _ in TABLES), ChainLink]
+ANALYSED: list[type[models.Model]] = [*(model for model, _, _ in TABLES), ChainLink]
 
 
 def _write(rows: _Rows) -> Summary:
@@ -407,8 +407,8 @@ def _write(rows: _Rows) -> Summary:
 def _write_chains(rows: _Rows) -> int:
     """The force's line-management closure, from its periods as generated."""
     up: dict[int, list[chains.Up]] = defaultdict(list)
-    for _, person, manager, started, ended in rows.managed:
-        up[person].append((manager, started, ended))  # type: ignore[arg-type]
+    for _, person, manager, started, ended in cast(list[tuple[int, int, int, dt.date, dt.date | None]], rows.managed):
+        up[person].append((manager, started, ended))
     return chains.write(chains.closure(up, list(up)))
 
 
