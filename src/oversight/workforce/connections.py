@@ -334,18 +334,6 @@ _READS = {
         "unit_id",
         "person_id, unit_id, started_on, ended_on",
     ),
-    "declared by": (
-        "workforce_association",
-        "association_person",
-        "person_id",
-        "id, person_id, other_id, kind, declared_on",
-    ),
-    "declared about": (
-        "workforce_association",
-        "association_other",
-        "other_id",
-        "id, person_id, other_id, kind, declared_on",
-    ),
     "cases of people": (
         "workforce_caseinvolvement",
         "case_involvement_person",
@@ -367,36 +355,74 @@ _READS = {
 }
 
 
+def _hint(index: str) -> str:
+    return f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
+
+
+def _when(alias: str, on: dt.date) -> tuple[str, list[Any]]:
+    """Periods that had begun by `on` and had not ended before the connection window opened."""
+    sql = f"{alias}.started_on <= %s AND ({alias}.ended_on IS NULL OR {alias}.ended_on >= %s)"
+    return sql, [_sql_date(on), _sql_date(window_start(on))]
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:  # dates arrive as dates: Django's SQLite connection reads date columns
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _read(name: str, ids: Collection[Any], on: dt.date) -> list[tuple[Any, ...]]:
-    """Rows of one register table for these ids, current on `on` (declared by then, for associations)."""
+    """Rows of one register table for these ids, current on `on`."""
     if not ids:
         return []
     table, index, column, columns = _READS[name]
     where, param = _id_list(f"t.{column}", ids)
-    if table == "workforce_association":
-        when, params = "t.declared_on <= %s", [_sql_date(on)]
-    else:
-        when = "t.started_on <= %s AND (t.ended_on IS NULL OR t.ended_on >= %s)"
-        params = [_sql_date(on), _sql_date(window_start(on))]
-    hint = f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
-    sql = f"SELECT {columns} FROM {table} t{hint} WHERE {where} AND {when}"  # noqa: S608 (our names; values are parameters)
-    with connection.cursor() as cursor:  # dates arrive as dates: Django's SQLite connection reads date columns
-        cursor.execute(sql, [param, *params])
-        return cursor.fetchall()
+    when, params = _when("t", on)
+    sql = f"SELECT {columns} FROM {table} t{_hint(index)} WHERE {where} AND {when}"  # noqa: S608 (our names)
+    return _fetch(sql, [param, *params])
 
 
-def _postings(on: dt.date, field: str, ids: Collection[int]) -> list[PostingRow]:
-    """Current postings of these people, or in these units."""
-    return _read("postings of people" if field == "person_id" else "postings in units", ids, on)
+def _read_around(name: str, via: str, ids: Collection[Any], on: dt.date) -> list[tuple[Any, ...]]:
+    """Rows of `name` sharing their key (a unit, a case) with the rows `via` reads for `ids`, current on
+    `on`: everyone in these people's units or cases, in one round trip."""
+    if not ids:
+        return []
+    table, index, column, columns = _READS[name]
+    via_table, via_index, via_column, _ = _READS[via]
+    where, param = _id_list(f"s.{via_column}", ids)
+    inner, inner_params = _when("s", on)
+    outer, outer_params = _when("t", on)
+    keys = f"SELECT s.{column} FROM {via_table} s{_hint(via_index)} WHERE {where} AND {inner}"  # noqa: S608
+    # PostgreSQL: the keys as one array first (an InitPlan), so that the outer read is an index lookup
+    # whatever the planner guesses about how many keys there are.
+    among = f"= ANY(ARRAY({keys}))" if connection.vendor == "postgresql" else f"IN ({keys})"
+    sql = f"SELECT {columns} FROM {table} t{_hint(index)} WHERE t.{column} {among} AND {outer}"  # noqa: S608
+    return _fetch(sql, [param, *inner_params, *outer_params])
+
+
+def _declarations(ids: Collection[int], on: dt.date) -> list[tuple[Any, ...]]:
+    """Associations declared by or about these people by `on`, through both indexes, in one round trip."""
+    if not ids:
+        return []
+    by, by_param = _id_list("t.person_id", ids)
+    about, about_param = _id_list("t.other_id", ids)
+    columns = "t.id, t.person_id, t.other_id, t.kind, t.declared_on"
+    table = "workforce_association"
+    sql = (
+        f"SELECT {columns} FROM {table} t{_hint('association_person')} WHERE {by} AND t.declared_on <= %s "  # noqa: S608
+        f"UNION ALL SELECT {columns} FROM {table} t{_hint('association_other')} WHERE {about} AND t.declared_on <= %s"
+    )
+    return _fetch(sql, [by_param, _sql_date(on), about_param, _sql_date(on)])
 
 
 def _same_unit(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
     """Shared postings, read from the smaller side: its postings, then the postings in those units."""
     if targets is not None and len(targets) < len(sources):
         return [edge.flipped() for edge in _same_unit(targets, sources, on)]
-    mine = _postings(on, "person_id", sources)
+    around = _read_around("postings in units", "postings of people", sources, on)
+    mine = [row for row in around if row[0] in sources]
     by_unit: dict[int, list[PostingRow]] = defaultdict(list)
-    for row in _postings(on, "unit_id", {unit for _, unit, _, _ in mine}):
+    for row in around:
         if targets is None or row[0] in targets:
             by_unit[row[1]].append(row)
     edges = []
@@ -418,7 +444,7 @@ def _earliest_end(first: dt.date | None, second: dt.date | None) -> dt.date | No
 def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
     """Declarations by or about the smaller side (association_person, association_other)."""
     probe = sources if targets is None or len(sources) <= len(targets) else targets
-    rows = {pk: rest for pk, *rest in [*_read("declared by", probe, on), *_read("declared about", probe, on)]}
+    rows = {pk: rest for pk, *rest in _declarations(probe, on)}
     edges = []
     for person, other, kind, declared in rows.values():
         for one, two in ((person, other), (other, person)):
@@ -430,9 +456,8 @@ def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> l
 def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
     """Previous cases of the smaller side (case_involvement_person), then everyone in them (..._reference)."""
     probe = sources if targets is None or len(sources) <= len(targets) else targets
-    references = {row[1] for row in _read("cases of people", probe, on)}
     by_case: dict[str, list[tuple[int, str, str, dt.date]]] = defaultdict(list)
-    for row in _read("people in cases", references, on):
+    for row in _read_around("people in cases", "cases of people", probe, on):
         by_case[row[1]].append(row)
     edges = []
     for rows in by_case.values():
