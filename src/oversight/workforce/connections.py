@@ -302,9 +302,14 @@ def _around(sources: set[int], on: dt.date, *, below_limit: int | None = None) -
 
 def _connected(person: int, others: set[int], on: dt.date) -> set[int]:
     """Which of `others` are directly connected to `person`: reads the person's rows, and others' only
-    where they meet them (their postings in the person's units, their cases, their chains)."""
-    found = _below_among(person, others, on)
-    found |= {upper for _, upper in _chain_pairs({person}, others, on)}
+    where they meet them (their postings in the person's units, their cases). Below the person, the
+    smaller of the two is read: everyone below them (none for a constable, a few hundred for a
+    superintendent), or, when that is more than `others`, one lookup per member of `others` (a chief
+    constable against the subjects of a force's cases)."""
+    above = {upper for _, upper in _chain_pairs({person}, None, on)}  # a few rows: read them all
+    below = _chain_below({person}, on, limit=len(others))  # all of them, if not more than `others`
+    found = {lower for lower, _ in below} if below is not None else _below_among(person, others, on)
+    found = (found | above) & others
     found |= {edge.other_id for edge in _associations({person}, others, on)}
     found |= {edge.other_id for edge in _same_unit({person}, others, on)}
     found |= {edge.other_id for edge in _same_case({person}, others, on)}
