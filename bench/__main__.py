@@ -1,11 +1,19 @@
-"""`python -m bench`: independence checks on a national-scale workforce, against targets and networkx.
+"""`python -m bench`: independence checks on a national-scale workforce, by kind of case, at several sizes.
 
-Options: --scale (1.0 = about 240,000 people), --seed, --cases (random cases, at least 200),
---lists (candidate listings of a force's 500 eligible investigators), --database (default: the
-DATABASE_URL environment variable, else var/bench.sqlite3), --regenerate. The workforce is generated
-once and reused while its size matches. The query path runs in a subprocess that does nothing else,
-so its peak resident memory is what a web process serving checks would need. Prints a table and
-writes bench/results.json (one entry per database engine).
+For each size (--sizes, default 0.25, 0.5 and 1.0 of the national workforce; --scale X for one size)
+the workforce is generated (ANALYZE included), the in-memory networkx graph is built, and cases are
+chosen to make the checks work (bench/sample.py): parties of every rank including chief officers,
+the longest management chains and the largest units, pairs of parties; for each party a candidate
+directly connected, one within two steps and one not connected. Then, in a subprocess doing nothing
+else and opening a new database connection for each (bench/serve.py): the checks with their
+explanation, the largest force's whole eligible pool listed against parties of each rank, and the
+per-request exclusion (`connected_among`) of a chief constable, a superintendent and a constable
+against the subjects of many cases. Every outcome is compared with the networkx re-implementation.
+
+Other options: --seed, --per-kind (parties per kind), --subjects (for the exclusion), --database
+(default: the DATABASE_URL environment variable, else var/bench.sqlite3), --regenerate (build the
+workforce again even if its size fits). Prints a table per size and the scaling table; writes
+bench/results.json (one entry per database engine).
 """
 
 from __future__ import annotations
@@ -21,13 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bench.django_env import DEFAULT_DATABASE, PROJECT_DIR, start, vendor
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-INVESTIGATOR_RANKS = ("DC", "DS")
+SIZES = (0.25, 0.5, 1.0)
 
 
 def main() -> None:
@@ -36,24 +46,77 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    generated = _ensure_workforce(args.scale, args.seed, args.regenerate)
-    plan = _sample(random.Random(args.seed), args.cases, args.lists)
-    served = _serve(args.database, plan)
-    compared = _networkx(plan, served)
-    results = _summarise(args, generated, plan, served, compared)
-    _print(results)
+    began, load = time.monotonic(), _load()
+    runs = []
+    for scale in args.sizes:
+        runs.append(_measure(args, scale))
+        _print_size(runs[-1])
+    results = {
+        "database": vendor(),
+        "date": dt.date.today().isoformat(),
+        "seed": args.seed,
+        "load_average_at_start": load,
+        "load_average_at_end": _load(),
+        "minutes": round((time.monotonic() - began) / 60, 1),
+        "sizes": runs,
+    }
+    _print_scaling(results)
     _save(results)
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--sizes", type=lambda text: [float(x) for x in text.split(",")], default=list(SIZES))
+    parser.add_argument("--scale", type=float, help="one size only (the same as --sizes X)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cases", type=int, default=200)
-    parser.add_argument("--lists", type=int, default=10)
+    parser.add_argument("--per-kind", type=int, default=20, help="parties of each kind (three checks each)")
+    parser.add_argument("--subjects", type=int, default=2000, help="case subjects for the exclusion")
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--regenerate", action="store_true", help="Build the workforce again even if it fits")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.scale is not None:
+        args.sizes = [args.scale]
+    return args
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def _measure(args: argparse.Namespace, scale: float) -> dict[str, Any]:
+    from bench import graph, sample
+    from oversight.workforce.models import ChainLink, Person
+
+    generated = _ensure_workforce(scale, args.seed, args.regenerate)
+    started = time.monotonic()
+    network = graph.build(dt.date.today())
+    built = time.monotonic() - started
+    names = {
+        pk: f"{rank} {name}".strip() for pk, rank, name in Person.objects.values_list("pk", "rank_or_grade", "name")
+    }
+    world = sample.World(network, names)
+    plan = sample.plan(world, random.Random(args.seed), args.per_kind, args.subjects)
+    served = _serve(args.database, plan)
+    compared = _compare(world, plan, served)
+    result = {
+        "scale": scale,
+        "people": len(world.force),
+        "connections": network.number_of_edges(),
+        "chain_links": ChainLink.objects.count(),
+        "workforce": generated,
+        "largest_force": world.met_name,
+        "largest_force_pool": len(world.met_pool),
+        "largest_unit": max(world.unit_size.values()),
+        "longest_chain": max(world.chain_length.values()),
+        "networkx_build_seconds": round(built, 1),
+        "networkx_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "query_process_peak_rss_mb": round(served["peak_rss_mb"], 1),
+        "query_process_peak_rss_mb_with_full_lists": round(served["peak_rss_mb_with_full_lists"], 1),
+        **_summarise(plan, served, compared),
+    }
+    del network, world
+    return result
 
 
 def _ensure_workforce(scale: float, seed: int, regenerate: bool) -> dict[str, Any]:
@@ -71,148 +134,244 @@ def _ensure_workforce(scale: float, seed: int, regenerate: bool) -> dict[str, An
     return {"generated": True, "seconds": round(time.monotonic() - started, 1), **vars(summary)}
 
 
-def _sample(rng: random.Random, cases: int, lists: int) -> dict[str, Any]:
-    """Random cases (one or two parties, one candidate investigator) and candidate listings."""
-    from oversight.workforce.models import Person
-
-    people: dict[int, list[int]] = {}
-    investigators: dict[int, list[int]] = {}
-    for force, pk, rank in Person.objects.values_list("force_id", "pk", "rank_or_grade").order_by("pk").iterator():
-        people.setdefault(force, []).append(pk)
-        if rank in INVESTIGATOR_RANKS:
-            investigators.setdefault(force, []).append(pk)
-    forces = sorted(investigators)
-    weights = [len(people[force]) for force in forces]
-    checks = []
-    for _ in range(max(cases, 200)):
-        force = rng.choices(forces, weights)[0]
-        parties = rng.sample(people[force], 2 if rng.random() < 0.3 else 1)
-        checks.append({"candidate": rng.choice(investigators[force]), "parties": parties})
-    biggest = sorted(forces, key=lambda force: -len(investigators[force]))[:5]
-    listings = []
-    for _ in range(lists):
-        force = rng.choice(biggest)
-        parties = rng.sample(people[force], 2 if rng.random() < 0.3 else 1)
-        listings.append(
-            {"candidates": rng.sample(investigators[force], min(500, len(investigators[force]))), "parties": parties}
-        )
-    return {"checks": checks, "lists": listings, "people": sum(map(len, people.values()))}
-
-
 def _serve(database: str, plan: dict[str, Any]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(plan, file)
     try:
         command = [sys.executable, "-m", "bench.serve", database, file.name]
-        done = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, check=True)  # noqa: S603
+        done = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)  # noqa: S603
+        if done.returncode:
+            raise SystemExit(f"bench.serve failed:\n{done.stderr}")
     finally:
         Path(file.name).unlink()
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _networkx(plan: dict[str, Any], served: dict[str, Any]) -> dict[str, Any]:
+def _compare(world: Any, plan: dict[str, Any], served: dict[str, Any]) -> dict[str, Any]:
+    """The networkx re-implementation's outcome for every check, listed candidate and exclusion."""
     from bench import graph
-    from oversight.workforce.models import Person
 
-    started = time.monotonic()
-    network = graph.build(dt.date.today())
-    built = time.monotonic() - started
-    names = {pk: f"{rank} {name}" for pk, rank, name in Person.objects.values_list("pk", "rank_or_grade", "name")}
-    check_ms, agree = [], 0
-    for case, outcome in zip(plan["checks"], served["outcomes"], strict=True):
-        began = time.perf_counter()
-        blocked, warned, _ = graph.check(network, names, case["candidate"], case["parties"])
-        check_ms.append((time.perf_counter() - began) * 1000)
-        agree += [blocked, warned] == outcome[:2]
-    list_ms = []
-    for listing in plan["lists"]:
-        began = time.perf_counter()
-        for candidate in listing["candidates"]:
-            graph.check(network, names, candidate, listing["parties"])
-        list_ms.append((time.perf_counter() - began) * 1000)
-    return {
-        "connections": network.number_of_edges(),
-        "build_seconds": round(built, 1),
-        "check_ms": check_ms,
-        "list_ms": list_ms,
-        "agree": agree,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+    checks = []
+    for case, outcome in zip(plan["checks"], served["checks"], strict=True):
+        blocked, warned, _ = graph.check(world.network, world.names, case["candidate"], case["parties"])
+        checks.append([blocked, warned] == outcome["outcome"][:2])
+    lists, full = [], []
+    for listing, page, outcome in zip(plan["lists"], served["lists"], served["full_lists"], strict=True):
+        agree = agree_full = 0
+        for candidate, shown, (blocked, warned) in zip(
+            listing["candidates"], page["outcomes"], outcome["outcomes"], strict=True
+        ):
+            expected = graph.check(world.network, world.names, candidate, listing["parties"])[:2]
+            agree_full += [blocked, warned] == list(expected)
+            agree += [shown[0], shown[1] and not shown[0]] == [expected[0], expected[1] and not expected[0]]
+        lists.append(agree)
+        full.append(agree_full)
+    exclusions = []
+    for case, outcome in zip(plan["exclusions"], served["exclusions"], strict=True):
+        person, subjects = case["person"], set(case["subjects"])
+        connected = (set(world.network.adj[person]) | {person}) & subjects
+        exclusions.append(connected == set(outcome["found"]))
+    return {"checks": checks, "lists": lists, "full_lists": full, "exclusions": exclusions}
 
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1) if ordered else 0.0
 
 
-def _summarise(
-    args: argparse.Namespace,
-    generated: dict[str, Any],
-    plan: dict[str, Any],
-    served: dict[str, Any],
-    nx: dict[str, Any],
-) -> dict[str, Any]:
+def _spread(values: list[float]) -> dict[str, float]:
     return {
-        "database": vendor(),
-        "date": dt.date.today().isoformat(),
-        "scale": args.scale,
-        "seed": args.seed,
-        "people": plan["people"],
-        "connections": nx["connections"],
-        "workforce": generated,
-        "cases": len(plan["checks"]),
-        "check_p50_ms": _percentile(served["check_ms"], 0.5),
-        "check_p95_ms": _percentile(served["check_ms"], 0.95),
-        "check_max_ms": _percentile(served["check_ms"], 1.0),
-        "list_median_ms": round(statistics.median(served["list_ms"]), 1),
-        "list_max_ms": round(max(served["list_ms"]), 1),
-        "list_size": len(plan["lists"][0]["candidates"]) if plan["lists"] else 0,
-        "independent_in_lists": served["independent"],
-        "query_process_peak_rss_mb": round(served["peak_rss_mb"], 1),
-        "networkx_build_seconds": nx["build_seconds"],
-        "networkx_check_p50_ms": _percentile(nx["check_ms"], 0.5),
-        "networkx_check_p95_ms": _percentile(nx["check_ms"], 0.95),
-        "networkx_list_median_ms": round(statistics.median(nx["list_ms"]), 1),
-        "networkx_process_peak_rss_mb": round(nx["peak_rss_mb"], 1),
-        "networkx_agrees": f"{nx['agree']}/{len(plan['checks'])}",
+        "n": len(values),
+        "p50_ms": _percentile(values, 0.5),
+        "p95_ms": _percentile(values, 0.95),
+        "max_ms": _percentile(values, 1.0),
     }
 
 
-def _print(r: dict[str, Any]) -> None:
-    rows = [
-        ("Measure", "Database queries", "networkx in memory", "Target"),
-        (
-            f"Independence check with explanation, {r['cases']} cases, p50 / p95",
-            f"{r['check_p50_ms']} / {r['check_p95_ms']} ms",
-            f"{r['networkx_check_p50_ms']} / {r['networkx_check_p95_ms']} ms",
-            "p95 < 50 ms",
-        ),
-        (
-            f"Independent among {r['list_size']} investigators, median / max",
-            f"{r['list_median_ms']} / {r['list_max_ms']} ms",
-            f"{r['networkx_list_median_ms']} ms (median)",
-            "< 1 s",
-        ),
-        (
-            "Peak resident memory of the process",
-            f"{r['query_process_peak_rss_mb']} MB",
-            f"{r['networkx_process_peak_rss_mb']} MB",
-            "< 500 MB",
-        ),
-        ("Start-up", "none (no graph held)", f"{r['networkx_build_seconds']} s to build the graph", ""),
-        ("Blocked/warned outcomes agree", "", r["networkx_agrees"], "all"),
+def _summarise(plan: dict[str, Any], served: dict[str, Any], compared: dict[str, Any]) -> dict[str, Any]:
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    by_relation: dict[str, list[float]] = defaultdict(list)
+    agree_kind: dict[str, int] = defaultdict(int)
+    agree_relation: dict[str, int] = defaultdict(int)
+    for case, outcome, agrees in zip(plan["checks"], served["checks"], compared["checks"], strict=True):
+        by_kind[case["kind"]].append(outcome["ms"])
+        by_relation[case["relation"]].append(outcome["ms"])
+        agree_kind[case["kind"]] += agrees
+        agree_relation[case["relation"]] += agrees
+    everything = [outcome["ms"] for outcome in served["checks"]]
+    cpu = [outcome["cpu_ms"] for outcome in served["checks"]]
+    lists = [
+        {
+            "party": listing["party_kind"],
+            "candidates": len(listing["candidates"]),
+            "ms": round(outcome["ms"], 1),
+            "cpu_ms": round(outcome["cpu_ms"], 1),
+            "blocked": sum(1 for blocked, _ in outcome["outcomes"] if blocked),
+            "warned": sum(1 for blocked, warned in outcome["outcomes"] if warned and not blocked),
+            "explanation_lines": outcome["lines"],
+            "networkx_agrees": agrees,
+            "full_ms": round(full["ms"], 1),
+            "full_cpu_ms": round(full["cpu_ms"], 1),
+            "full_warned": sum(1 for blocked, warned in full["outcomes"] if warned and not blocked),
+            "full_blocked_and_warned": sum(1 for blocked, warned in full["outcomes"] if warned and blocked),
+            "full_explanation_lines": full["lines"],
+            "full_networkx_agrees": full_agrees,
+        }
+        for listing, outcome, agrees, full, full_agrees in zip(
+            plan["lists"], served["lists"], compared["lists"], served["full_lists"], compared["full_lists"], strict=True
+        )
     ]
-    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
-    print(
-        f"\n{r['database']}: {r['people']:,} people, {r['connections']:,} connections (scale {r['scale']}, "
-        f"seed {r['seed']}, {r['date']})"
-    )
-    if r["workforce"].get("generated"):
-        print(f"workforce generated in {r['workforce']['seconds']} s")
+    exclusions: dict[str, dict[str, Any]] = {}
+    for case, outcome, agrees in zip(plan["exclusions"], served["exclusions"], compared["exclusions"], strict=True):
+        entry = exclusions.setdefault(case["person_kind"], {"subjects": len(case["subjects"]), "ms": [], "old_ms": []})
+        entry["ms"].append(outcome["ms"])
+        entry.setdefault("cpu", []).append(outcome["cpu_ms"])
+        entry["old_ms"].append(outcome["old_ms"])
+        entry["networkx_agrees"] = entry.get("networkx_agrees", 0) + agrees
+        entry["agrees_with_excluded_people"] = (
+            entry.get("agrees_with_excluded_people", 0) + outcome["agrees_with_excluded_people"]
+        )
+    for entry in exclusions.values():
+        entry["connected_among"] = _spread(entry.pop("ms"))
+        entry["connected_among_cpu"] = _spread(entry.pop("cpu"))
+        entry["excluded_people_then_filtered"] = _spread(entry.pop("old_ms"))
+    return {
+        "checks": _spread(everything),
+        "checks_cpu": _spread(cpu),
+        "check_connect_p50_ms": _percentile([outcome["connect_ms"] for outcome in served["checks"]], 0.5),
+        "checks_by_party": {
+            kind: {**_spread(times), "networkx_agrees": agree_kind[kind]} for kind, times in by_kind.items()
+        },
+        "checks_by_relation": {
+            relation: {**_spread(times), "networkx_agrees": agree_relation[relation]}
+            for relation, times in by_relation.items()
+        },
+        "networkx_agrees": f"{sum(compared['checks'])}/{len(compared['checks'])}",
+        "lists": lists,
+        "exclusions": exclusions,
+    }
+
+
+def _table(rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for n, row in enumerate(rows):
         print(" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
         if n == 0:
             print("-+-".join("-" * width for width in widths))
+
+
+def _ms(spread: dict[str, float]) -> str:
+    return f"{spread['p50_ms']} / {spread['p95_ms']} / {spread['max_ms']} ms"
+
+
+def _print_size(r: dict[str, Any]) -> None:
+    print(
+        f"\n== scale {r['scale']}: {r['people']:,} people, {r['connections']:,} connections, "
+        f"{r['chain_links']:,} closure rows; at most {r['longest_chain']} people above one person in line "
+        f"management, {r['largest_unit']} people in the largest unit"
+    )
+    if r["workforce"].get("generated"):
+        print(f"workforce generated in {r['workforce']['seconds']} s")
+    rows: list[tuple[str, ...]] = [("Check with explanation, by party", "checks", "p50 / p95 / max", "networkx agrees")]
+    for kind, spread in r["checks_by_party"].items():
+        rows.append((kind, str(spread["n"]), _ms(spread), f"{spread['networkx_agrees']}/{spread['n']}"))
+    for relation, spread in r["checks_by_relation"].items():
+        rows.append(
+            (f"candidate: {relation}", str(spread["n"]), _ms(spread), f"{spread['networkx_agrees']}/{spread['n']}")
+        )
+    rows.append(("all checks (target p95 < 50 ms)", str(r["checks"]["n"]), _ms(r["checks"]), r["networkx_agrees"]))
+    rows.append(("all checks, processor time of the process", str(r["checks"]["n"]), _ms(r["checks_cpu"]), ""))
+    print(f"new database connection per check (opening it: {r['check_connect_p50_ms']} ms p50, included)")
+    _table(rows)
+    print(
+        f"\n{r['largest_force']}'s whole eligible pool ({r['largest_force_pool']:,} people) listed with explanations, "
+        "as the candidate page lists them; then with every blocked candidate's two-step connections too (in full):"
+    )
+    rows = [
+        (
+            "Party",
+            "time (target < 2 s)",
+            "processor",
+            "blocked / warned / independent",
+            "lines",
+            "networkx agrees",
+            "in full: time, processor",
+            "lines",
+            "networkx agrees",
+        )
+    ]
+    for item in r["lists"]:
+        independent = item["candidates"] - item["blocked"] - item["warned"]
+        rows.append(
+            (
+                item["party"],
+                f"{item['ms']:,} ms",
+                f"{item['cpu_ms']:,} ms",
+                f"{item['blocked']} / {item['warned']} / {independent}",
+                f"{item['explanation_lines']:,}",
+                f"{item['networkx_agrees']}/{item['candidates']}",
+                f"{item['full_ms']:,} ms, {item['full_cpu_ms']:,} ms",
+                f"{item['full_explanation_lines']:,}",
+                f"{item['full_networkx_agrees']}/{item['candidates']}",
+            )
+        )
+    _table(rows)
+    print("\nPer-request exclusion: connected_among(person, subjects) (old path: excluded_people, then filtered)")
+    rows = [
+        ("Person", "subjects", "connected_among p50 / p95 / max", "old path p50 / p95 / max", "agrees (networkx / old)")
+    ]
+    for kind, entry in r["exclusions"].items():
+        n = entry["connected_among"]["n"]
+        rows.append(
+            (
+                kind,
+                f"{entry['subjects']:,}",
+                _ms(entry["connected_among"]),
+                _ms(entry["excluded_people_then_filtered"]),
+                f"{entry['networkx_agrees']}/{n} / {entry['agrees_with_excluded_people']}/{n}",
+            )
+        )
+    _table(rows)
+    print(
+        f"\npeak memory of the checking process: {r['query_process_peak_rss_mb']} MB (target < 500 MB), "
+        f"{r['query_process_peak_rss_mb_with_full_lists']} MB after the listings in full; networkx process (holding "
+        f"the graph): {r['networkx_process_peak_rss_mb']} MB; "
+        f"networkx graph built in {r['networkx_build_seconds']} s"
+    )
+
+
+def _print_scaling(results: dict[str, Any]) -> None:
+    print(
+        f"\n== {results['database']}, {results['date']}, seed {results['seed']}: time per check against the size of "
+        f"the workforce (load average {results['load_average_at_start']} at start, "
+        f"{results['load_average_at_end']} at end; {results['minutes']} min)"
+    )
+    rows = [
+        (
+            "scale",
+            "people",
+            "check p50 / p95 (processor)",
+            "worst party kind p95",
+            "largest pool: size, median listing",
+            "exclusion of the chief constable p95",
+            "peak memory",
+        )
+    ]
+    for r in results["sizes"]:
+        worst = max(r["checks_by_party"].items(), key=lambda item: item[1]["p95_ms"])
+        rows.append(
+            (
+                str(r["scale"]),
+                f"{r['people']:,}",
+                f"{r['checks']['p50_ms']} / {r['checks']['p95_ms']} ms "
+                f"({r['checks_cpu']['p50_ms']} / {r['checks_cpu']['p95_ms']})",
+                f"{worst[1]['p95_ms']} ms ({worst[0]})",
+                f"{r['largest_force_pool']:,}, {statistics.median(item['ms'] for item in r['lists']):,.0f} ms",
+                f"{r['exclusions']['chief constable']['connected_among']['p95_ms']} ms",
+                f"{r['query_process_peak_rss_mb']} MB",
+            )
+        )
+    _table(rows)
 
 
 def _save(results: dict[str, Any]) -> None:

@@ -425,3 +425,54 @@ def test_connections_are_symmetric_and_match_the_reference(plan: Plan, on: dt.da
         listed = connections.independent_candidates(ids, ids[:1], on=on)
         assert listed == [connections.check_independence(c, ids[:1], on=on) for c in ids]
         transaction.set_rollback(True)
+
+
+# --- the per-request exclusion: connected_among ----------------------------------------------------
+
+
+def test_connected_among_a_chief_constables_tree(build: Build) -> None:
+    """A chief constable's reporting tree is all directly connected to them; strangers and people whose
+    chain to them ended before the window are not, and a team-mate of a constable is not connected to
+    the chief through the constable (that is two steps)."""
+    chief, superintendent = build.person("C Chief", "CC"), build.person("S Super", "Supt")
+    sergeant, constable, mate = build.person("A Khan", "Sgt"), build.person("B Jones"), build.person("M Mate")
+    former, stranger, friend = build.person("F Former"), build.person("X Stranger"), build.person("P Pal")
+    build.manages(chief, superintendent, D(2015, 1, 1))
+    build.manages(superintendent, sergeant, D(2016, 1, 1))
+    build.manages(sergeant, constable, D(2018, 1, 1))
+    build.manages(sergeant, former, D(2010, 1, 1), D(2018, 12, 31))  # ended before the window (30 June 2019)
+    build.posting(constable, build.unit(), D(2020, 1, 1))
+    build.posting(mate, build.unit(), D(2021, 1, 1))
+    Association.objects.create(person=friend, other=chief, kind=AssociationKind.FRIENDSHIP, declared_on=D(2020, 1, 1))
+    everyone = [p.pk for p in (chief, superintendent, sergeant, constable, mate, former, stranger, friend)]
+    expected = {chief.pk, superintendent.pk, sergeant.pk, constable.pk, friend.pk}
+    assert connections.connected_among(chief.pk, everyone, on=ON) == expected
+    assert connections.connected_among(constable.pk, everyone, on=ON) == {
+        chief.pk,
+        superintendent.pk,
+        sergeant.pk,
+        constable.pk,
+        mate.pk,
+    }
+    assert connections.connected_among(stranger.pk, everyone, on=ON) == {stranger.pk}
+    assert connections.connected_among(chief.pk, [], on=ON) == set()
+    for person in everyone:
+        assert connections.connected_among(person, everyone, on=ON) == connections.excluded_people(
+            [person], on=ON
+        ) & set(everyone)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=plans(), on=st.dates(D(2014, 1, 1), D(2026, 12, 31)).filter(lambda d: (d.month, d.day) != (2, 29)))
+def test_connected_among_is_excluded_people_among_the_others(plan: Plan, on: dt.date) -> None:
+    """For every person and every subset of the others: the members that excluded_people([person]) holds."""
+    force = Organisation.objects.get(slug="west-midlands-police")
+    with transaction.atomic():
+        ids = materialise(plan, force)
+        for i, person in enumerate(ids):
+            excluded = connections.excluded_people([person], on=on)
+            for others in (ids, ids[i:], ids[:i], [person]):
+                assert connections.connected_among(person, others, on=on) == excluded & set(others)
+            assert excluded - {person} == {b for j, b in enumerate(ids) if j != i and reference_kinds(plan, i, j, on)}
+        transaction.set_rollback(True)

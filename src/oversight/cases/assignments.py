@@ -312,9 +312,16 @@ class CandidateList:
 
 
 def candidates(case: Case) -> CandidateList:
-    """The force's eligible investigators checked against the parties: independent first."""
+    """The force's eligible investigators checked against the parties: independent first.
+
+    Someone directly connected is listed with their direct connections only (as the team page shows a
+    member directly connected): they are blocked whatever else, assigning them reruns the whole check
+    on the confirm page, and against a senior party their connections within two steps would be most
+    of the work and of the page (a chief constable is directly connected to every candidate).
+    """
     people = list(eligible_investigators(case))
-    results = independent_candidates([p.pk for p in people], case.party_ids()) if people else []
+    ids = [p.pk for p in people]
+    results = independent_candidates(ids, case.party_ids(), two_steps_when_direct=False) if people else []
     pairs = list(zip(people, results, strict=True))
     return CandidateList(
         independent=[(p, r) for p, r in pairs if not r.blocked and not r.warned],

@@ -2,7 +2,27 @@
 
 Pure query functions over the register: nothing is kept in memory between calls, so a web process
 never holds the national graph. Each function reads only the rows around the people it is asked
-about, with plain ORM queries that run the same on SQLite and PostgreSQL, and pairs them in Python.
+about, and pairs them in Python.
+
+How a check stays the same price whatever the size of the force or the rank of the party:
+- Chains come from the line-management closure (`models.ChainLink`, kept current by chains.py): "who
+  is above X" is one short range of the index chain_link_up, read from the LOWER person of a pair,
+  so no query ever walks down a reporting tree, whose size is the force for a chief constable. The
+  path itself (for the words) is walked up from the lower person through a handful of periods.
+- Unit, association and case rows are read from the SMALLER of two sets of people (its postings, then
+  the postings in those units; its declarations; its cases, then the people in them).
+- Two-step connections start from the side whose direct connections are fewer: the parties' when
+  few people are below them (a listing of thousands of investigators against a constable), else the
+  candidates' (one investigator against a chief constable), and ask the other side only about those
+  middle people. A middle person who is only above both is skipped in the query, not afterwards.
+- Every read goes through a named index, one parameter whatever the number of ids (json_each on
+  SQLite, = ANY on PostgreSQL), and SQLite is told the index (INDEXED BY), so statistics taken when
+  the register was small, or none, cannot turn a lookup into a full scan (tests/test_query_plans.py).
+- `connected_among` answers the per-request exclusion (is this person, or anyone directly connected
+  to them, among these case subjects?) from the person's own rows and the subjects', never from the
+  person's whole neighbourhood.
+The cost that remains is the size of the answer: a listing of a force's investigators against its
+chief constable blocks every one of them, each with their own connections within two steps.
 
 Two people are DIRECTLY connected on a date (today by default) when (issue 3; numbers in rules.py):
 - same unit: they had postings to one unit whose periods overlap, and the overlap ended within the
@@ -19,15 +39,15 @@ a common senior manager says nothing about independence (see rules.py).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db import connection, models
-from django.db.models import Q
 
-from .models import Association, CaseInvolvement, LineManagement, Person, Posting, Unit
+from .models import ChainLink, Unit
 from .rules import COMMON_SENIOR_CONNECTS, MAX_CHAIN_DEPTH, window_start
 
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's limit on bound parameters
@@ -44,7 +64,7 @@ class LinkKind(models.TextChoices):
     IS_PARTY = "is_party", "Is a party"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Why `person_id` is directly connected to `other_id`, in words."""
 
@@ -63,7 +83,7 @@ class Link:
         return f"{self.person_name} and {self.other_name}: {self.explanation}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndependenceResult:
     """A candidate's connections to a case's parties: direct ones block, two-step ones warn."""
 
@@ -88,8 +108,7 @@ class IndependenceResult:
         return lines or ["No connection with any party found."]
 
 
-@dataclass(frozen=True)
-class _Edge:
+class _Edge(NamedTuple):
     """A direct connection before it is put into words (names are fetched once for all edges)."""
 
     kind: LinkKind
@@ -98,13 +117,12 @@ class _Edge:
     unit_id: int | None = None
     since: dt.date | None = None
     until: dt.date | None = None
-    steps: tuple[Step, ...] = ()
     label: str = ""
     roles: tuple[str, str] = ("", "")
     upper: int | None = None  # for line management: which of the two is above the other
 
     def flipped(self) -> _Edge:
-        return replace(self, person_id=self.other_id, other_id=self.person_id, roles=self.roles[::-1])
+        return self._replace(person_id=self.other_id, other_id=self.person_id, roles=self.roles[::-1])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -114,45 +132,41 @@ class _Edge:
 def direct_links(person_id: int, others: Collection[int], *, on: dt.date | None = None) -> list[Link]:
     """Every direct connection between `person_id` and any of `others`, explained."""
     on = on or dt.date.today()
-    edges = [edge for find in _BETWEEN for edge in find({person_id}, set(others) - {person_id}, on)]
-    return _to_links(edges, on)
+    edges = _between({person_id}, set(others) - {person_id}, on)
+    words = _Words(edges, on)
+    return [words.link(edge) for edge in sorted(edges, key=_order)]
 
 
 def neighbours(person_id: int, *, on: dt.date | None = None) -> set[int]:
     """Everyone directly connected to `person_id`."""
-    return {edge.other_id for edge in _edges_around({person_id}, on or dt.date.today())}
+    return {edge.other_id for edge in _around({person_id}, on or dt.date.today()) or []}
 
 
 def connected_to_any(person_id: int, party_ids: Collection[int], *, on: dt.date | None = None) -> bool:
     """Is this person one of the parties or directly connected to one? (The fast path for access checks.)"""
-    parties = set(party_ids)
-    if person_id in parties:
-        return True
-    on = on or dt.date.today()
-    return any(any(True for _ in find({person_id}, parties, on)) for find in _BETWEEN)
+    return bool(connected_among(person_id, party_ids, on=on))
 
 
 def connected_among(person_id: int, others: Collection[int], *, on: dt.date | None = None) -> set[int]:
-    """The members of `others` that are this person or directly connected to them.
+    """The members of `others` that are `person_id` itself or directly connected to it.
 
-    Works from both sides with the "between" finders (walking up the chain only), so its cost follows
-    the sizes of the two sets, not the person's reporting tree.
+    `person_id in excluded_people(others)` for each of `others` at once, without reading everyone
+    connected to the person (a chief constable's reporting tree is the force): every query starts from
+    the person's own rows or from `others`, so the cost follows len(others), not the force.
     """
-    targets = set(others)
-    found = {person_id} & targets
-    rest = targets - {person_id}
-    if not rest:
-        return found
     on = on or dt.date.today()
-    for find in _BETWEEN:
-        found |= {edge.other_id for edge in find({person_id}, rest, on)}
+    wanted = set(others)
+    found = wanted & {person_id}
+    rest = wanted - found
+    if rest:
+        found |= _connected(person_id, rest, on)
     return found
 
 
 def excluded_people(party_ids: Collection[int], *, on: dt.date | None = None) -> set[int]:
     """The parties and everyone directly connected to any of them."""
     parties = set(party_ids)
-    return parties | {edge.other_id for edge in _edges_around(parties, on or dt.date.today())}
+    return parties | {edge.other_id for edge in _around(parties, on or dt.date.today()) or []}
 
 
 def check_independence(
@@ -163,37 +177,143 @@ def check_independence(
 
 
 def independent_candidates(
-    candidate_ids: Collection[int], party_ids: Collection[int], *, on: dt.date | None = None
+    candidate_ids: Collection[int],
+    party_ids: Collection[int],
+    *,
+    on: dt.date | None = None,
+    two_steps_when_direct: bool = True,
 ) -> list[IndependenceResult]:
-    """`check_independence` for many candidates at once, in the candidates' order, in a few set-based queries."""
+    """`check_independence` for many candidates at once, in the candidates' order, in a few set-based queries.
+
+    With `two_steps_when_direct=False`, a candidate directly connected to a party is given no two-step
+    connections (they are blocked whatever those are): what a listing shows, as the team page does
+    for a member directly connected. Against a chief constable every candidate of the force is
+    directly connected, and their two-step connections (each their own neighbourhood) would be most
+    of the work and of the page.
+    """
     on = on or dt.date.today()
     candidates = list(dict.fromkeys(candidate_ids))
-    parties = set(party_ids)
-    around = _edges_around(parties | set(candidates), on)  # one pass for both sides
-    to_party: dict[int, list[_Edge]] = defaultdict(list)  # neighbour -> edges neighbour -> party
-    for edge in around:
-        if edge.person_id in parties:
-            to_party[edge.other_id].append(edge.flipped())
-    middle = set(to_party) - parties
-    direct: dict[int, list[_Edge]] = {c: list(to_party.get(c, [])) for c in candidates}
+    chosen, parties = set(candidates), set(party_ids)
+    direct: dict[int, list[_Edge]] = {c: [] for c in candidates}
+    for edge in _between(chosen, parties, on):
+        direct[edge.person_id].append(edge)
     for candidate in parties.intersection(candidates):
         direct[candidate].insert(0, _Edge(LinkKind.IS_PARTY, candidate, candidate))
-    indirect: dict[int, list[tuple[_Edge, _Edge]]] = defaultdict(list)
-    for edge in around:
-        if edge.person_id in direct and edge.other_id in middle:
-            pairs = [(edge, second) for second in to_party[edge.other_id]]
-            indirect[edge.person_id] += [pair for pair in pairs if not _common_senior(*pair)]
+    asked = chosen if two_steps_when_direct else {c for c in chosen if not direct[c]}
+    indirect = _two_steps(asked, parties, on) if parties and asked else {}
     return _results(candidates, direct, indirect, on)
 
 
-def _common_senior(first: _Edge, second: _Edge) -> bool:
-    """The middle person is only above both in line management: not a two-step connection (rules.py)."""
-    middle = first.other_id
-    return first.upper == middle and second.upper == middle and not COMMON_SENIOR_CONNECTS
+# ----------------------------------------------------------------------------------------------
+# Two steps: someone directly connected to a candidate and to a party (not a party themselves).
+#
+# The people directly connected to a senior officer are their whole reporting tree, so the middle
+# people are found from whichever side is smaller: the parties' neighbours when they are few (a
+# listing of thousands of candidates against a constable), else the candidates' (one candidate
+# against a chief constable). The other side is then only asked about those people (`_between`).
+
+PER_CANDIDATE = 50  # about how many people one candidate is directly connected to
+MIN_BELOW = 200  # below this many people under the parties, start from the parties even for one candidate
+
+
+def _two_steps(candidates: set[int], parties: set[int], on: dt.date) -> dict[int, list[tuple[_Edge, _Edge]]]:
+    """For each candidate, (candidate -> middle, middle -> party) pairs, common seniors left out."""
+    around_parties = _around(parties, on, below_limit=max(MIN_BELOW, PER_CANDIDATE * len(candidates)))
+    to_party: dict[int, list[_Edge]] = defaultdict(list)  # middle -> edges middle -> party
+    firsts: list[_Edge] = []  # candidate -> middle
+    if around_parties is not None:
+        for edge in around_parties:
+            if edge.other_id not in parties:
+                to_party[edge.other_id].append(edge.flipped())
+        above_only = {m for m, edges in to_party.items() if all(_is_above(edge, m) for edge in edges)}
+        firsts = _between(candidates, set(to_party), on, skip_above_target=above_only)
+    else:
+        from_candidate: dict[int, list[_Edge]] = defaultdict(list)
+        for edge in _around(candidates, on) or []:
+            if edge.other_id not in parties:
+                from_candidate[edge.other_id].append(edge)
+        above_only = {m for m, edges in from_candidate.items() if all(_is_above(edge, m) for edge in edges)}
+        for second in _between(set(from_candidate), parties, on, skip_above_source=above_only):
+            to_party[second.person_id].append(second)
+        firsts = [first for middle in to_party for first in from_candidate[middle]]
+    # A middle person above both (first and second edge both line management with them above) is no
+    # connection (rules.COMMON_SENIOR_CONNECTS): such a first edge pairs only with the middle's other edges.
+    not_above = {m: [e for e in seconds if not _is_above(e, m)] for m, seconds in to_party.items()}
+    found: dict[int, list[tuple[_Edge, _Edge]]] = defaultdict(list)
+    for first in firsts:
+        middle = first.other_id
+        seconds = not_above[middle] if _is_above(first, middle) else to_party[middle]
+        if seconds:
+            found[first.person_id] += [(first, second) for second in seconds]
+    return found
+
+
+def _is_above(edge: _Edge, middle: int) -> bool:
+    """A line-management edge with the middle person above: paired with another such, it is no connection."""
+    return edge.kind == LinkKind.LINE_MANAGEMENT and edge.upper == middle and not COMMON_SENIOR_CONNECTS
 
 
 # ----------------------------------------------------------------------------------------------
-# Finding edges: "between" finders read only rows of the two sets; "around" finds all neighbours.
+# Finding edges. `_between(sources, targets)` reads rows from the smaller of the two sets (its
+# postings, associations and cases) and chains from the lower person of each pair (the closure, one
+# short index range per person); `_around(sources)` finds every neighbour of the sources.
+
+
+def _between(
+    sources: set[int],
+    targets: set[int],
+    on: dt.date,
+    *,
+    skip_above_source: Collection[int] = (),
+    skip_above_target: Collection[int] = (),
+) -> list[_Edge]:
+    """Every direct edge source -> target; chain edges with a skipped person above are left out."""
+    if not sources or not targets:
+        return []
+    above = _chain_pairs(sources, targets - set(skip_above_target), on)
+    below = _chain_pairs(targets, sources - set(skip_above_source), on)
+    return [
+        *_same_unit(sources, targets, on),
+        *_associations(sources, targets, on),
+        *_same_case(sources, targets, on),
+        *(_Edge(LinkKind.LINE_MANAGEMENT, lower, upper, upper=upper) for lower, upper in above),
+        *(_Edge(LinkKind.LINE_MANAGEMENT, upper, lower, upper=upper) for lower, upper in below),
+    ]
+
+
+def _around(sources: set[int], on: dt.date, *, below_limit: int | None = None) -> list[_Edge] | None:
+    """Every direct connection of every source person; None if more than `below_limit` are below them."""
+    if not sources:
+        return []
+    below = _chain_below(sources, on, below_limit)
+    if below is None:
+        return None
+    return [
+        *_same_unit(sources, None, on),
+        *_associations(sources, None, on),
+        *_same_case(sources, None, on),
+        *(
+            _Edge(LinkKind.LINE_MANAGEMENT, lower, upper, upper=upper)
+            for lower, upper in _chain_pairs(sources, None, on)
+        ),
+        *(_Edge(LinkKind.LINE_MANAGEMENT, upper, lower, upper=upper) for lower, upper in below),
+    ]
+
+
+def _connected(person: int, others: set[int], on: dt.date) -> set[int]:
+    """Which of `others` are directly connected to `person`: reads the person's rows, and others' only
+    where they meet them (their postings in the person's units, their cases). Below the person, the
+    smaller of the two is read: everyone below them (none for a constable, a few hundred for a
+    superintendent), or, when that is more than `others`, one lookup per member of `others` (a chief
+    constable against the subjects of a force's cases)."""
+    above = {upper for _, upper in _chain_pairs({person}, None, on)}  # a few rows: read them all
+    below = _chain_below({person}, on, limit=len(others))  # all of them, if not more than `others`
+    found = {lower for lower, _ in below} if below is not None else _below_among(person, others, on)
+    found = (found | above) & others
+    found |= {edge.other_id for edge in _associations({person}, others, on)}
+    found |= {edge.other_id for edge in _same_unit({person}, others, on)}
+    found |= {edge.other_id for edge in _same_case({person}, others, on)}
+    return found
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -202,35 +322,122 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start : start + CHUNK]
 
 
-def _current(on: dt.date, start: str = "started_on", end: str = "ended_on") -> Q:
+PostingRow = tuple[int, int, dt.date, dt.date | None]
+
+# The register's reads, each through the index named (SQLite is told so with INDEXED BY: statistics
+# taken when the register was small, or none, cannot turn a lookup into a scan of the table).
+_READS = {
+    "postings of people": (
+        "workforce_posting",
+        "posting_person_period",
+        "person_id",
+        "person_id, unit_id, started_on, ended_on",
+    ),
+    "postings in units": (
+        "workforce_posting",
+        "posting_unit_period",
+        "unit_id",
+        "person_id, unit_id, started_on, ended_on",
+    ),
+    "cases of people": (
+        "workforce_caseinvolvement",
+        "case_involvement_person",
+        "person_id",
+        "person_id, case_reference, role, started_on",
+    ),
+    "people in cases": (
+        "workforce_caseinvolvement",
+        "case_involvement_reference",
+        "case_reference",
+        "person_id, case_reference, role, started_on",
+    ),
+    "managers of people": (
+        "workforce_linemanagement",
+        "line_mgmt_person",
+        "person_id",
+        "manager_id, person_id, started_on, ended_on",
+    ),
+}
+
+
+def _hint(index: str) -> str:
+    return f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
+
+
+def _when(alias: str, on: dt.date) -> tuple[str, list[Any]]:
     """Periods that had begun by `on` and had not ended before the connection window opened."""
-    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": window_start(on)}))
+    sql = f"{alias}.started_on <= %s AND ({alias}.ended_on IS NULL OR {alias}.ended_on >= %s)"
+    return sql, [_sql_date(on), _sql_date(window_start(on))]
 
 
-def _postings(on: dt.date, **lookup: Iterable[int]) -> list[tuple[int, int, dt.date, dt.date | None]]:
-    (field, ids), *rest = lookup.items()
-    found: list[tuple[int, int, dt.date, dt.date | None]] = []
-    for chunk in _chunks(ids):
-        query = Posting.objects.filter(_current(on), **{f"{field}__in": chunk})
-        for extra, values in rest:
-            query = query.filter(**{f"{extra}__in": list(values)})
-        found += query.values_list("person_id", "unit_id", "started_on", "ended_on")
-    return found
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:  # dates arrive as dates: Django's SQLite connection reads date columns
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _same_unit(sources: set[int], targets: set[int] | None, on: dt.date) -> Iterator[_Edge]:
-    mine = _postings(on, person_id=sources)
-    units = {unit for _, unit, _, _ in mine}
-    theirs = _postings(on, unit_id=units) if targets is None else _postings(on, person_id=targets, unit_id=units)
-    by_unit: dict[int, list[tuple[int, int, dt.date, dt.date | None]]] = defaultdict(list)
-    for row in theirs:
-        by_unit[row[1]].append(row)
+def _read(name: str, ids: Collection[Any], on: dt.date) -> list[tuple[Any, ...]]:
+    """Rows of one register table for these ids, current on `on`."""
+    if not ids:
+        return []
+    table, index, column, columns = _READS[name]
+    where, param = _id_list(f"t.{column}", ids)
+    when, params = _when("t", on)
+    sql = f"SELECT {columns} FROM {table} t{_hint(index)} WHERE {where} AND {when}"  # noqa: S608 (our names)
+    return _fetch(sql, [param, *params])
+
+
+def _read_around(name: str, via: str, ids: Collection[Any], on: dt.date) -> list[tuple[Any, ...]]:
+    """Rows of `name` sharing their key (a unit, a case) with the rows `via` reads for `ids`, current on
+    `on`: everyone in these people's units or cases, in one round trip."""
+    if not ids:
+        return []
+    table, index, column, columns = _READS[name]
+    via_table, via_index, via_column, _ = _READS[via]
+    where, param = _id_list(f"s.{via_column}", ids)
+    inner, inner_params = _when("s", on)
+    outer, outer_params = _when("t", on)
+    keys = f"SELECT s.{column} FROM {via_table} s{_hint(via_index)} WHERE {where} AND {inner}"  # noqa: S608
+    # PostgreSQL: the keys as one array first (an InitPlan), so that the outer read is an index lookup
+    # whatever the planner guesses about how many keys there are.
+    among = f"= ANY(ARRAY({keys}))" if connection.vendor == "postgresql" else f"IN ({keys})"
+    sql = f"SELECT {columns} FROM {table} t{_hint(index)} WHERE t.{column} {among} AND {outer}"  # noqa: S608
+    return _fetch(sql, [param, *inner_params, *outer_params])
+
+
+def _declarations(ids: Collection[int], on: dt.date) -> list[tuple[Any, ...]]:
+    """Associations declared by or about these people by `on`, through both indexes, in one round trip."""
+    if not ids:
+        return []
+    by, by_param = _id_list("t.person_id", ids)
+    about, about_param = _id_list("t.other_id", ids)
+    columns = "t.id, t.person_id, t.other_id, t.kind, t.declared_on"
+    table = "workforce_association"
+    sql = (
+        f"SELECT {columns} FROM {table} t{_hint('association_person')} WHERE {by} AND t.declared_on <= %s "  # noqa: S608
+        f"UNION ALL SELECT {columns} FROM {table} t{_hint('association_other')} WHERE {about} AND t.declared_on <= %s"
+    )
+    return _fetch(sql, [by_param, _sql_date(on), about_param, _sql_date(on)])
+
+
+def _same_unit(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
+    """Shared postings, read from the smaller side: its postings, then the postings in those units."""
+    if targets is not None and len(targets) < len(sources):
+        return [edge.flipped() for edge in _same_unit(targets, sources, on)]
+    around = _read_around("postings in units", "postings of people", sources, on)
+    mine = [row for row in around if row[0] in sources]
+    by_unit: dict[int, list[PostingRow]] = defaultdict(list)
+    for row in around:
+        if targets is None or row[0] in targets:
+            by_unit[row[1]].append(row)
+    edges = []
     for person, unit, started, ended in mine:
         for other, _, other_started, other_ended in by_unit[unit]:
             since = max(started, other_started)
             until = _earliest_end(ended, other_ended)
             if other != person and (until is None or since <= until):
-                yield _Edge(LinkKind.SAME_UNIT, person, other, unit_id=unit, since=since, until=until)
+                edges.append(_Edge(LinkKind.SAME_UNIT, person, other, unit_id=unit, since=since, until=until))
+    return edges
 
 
 def _earliest_end(first: dt.date | None, second: dt.date | None) -> dt.date | None:
@@ -239,140 +446,144 @@ def _earliest_end(first: dt.date | None, second: dt.date | None) -> dt.date | No
     return min(first, second)
 
 
-def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> Iterator[_Edge]:
-    for chunk in map(set, _chunks(sources)):
-        rows = Association.objects.filter(Q(person_id__in=chunk) | Q(other_id__in=chunk), declared_on__lte=on)
-        for person, other, kind, declared in rows.values_list("person_id", "other_id", "kind", "declared_on"):
-            for one, two in ((person, other), (other, person)):
-                if one in chunk and (targets is None or two in targets):
-                    yield _Edge(LinkKind.ASSOCIATION, one, two, since=declared, label=kind)
+def _associations(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
+    """Declarations by or about the smaller side (association_person, association_other)."""
+    probe = sources if targets is None or len(sources) <= len(targets) else targets
+    rows = {pk: rest for pk, *rest in _declarations(probe, on)}
+    edges = []
+    for person, other, kind, declared in rows.values():
+        for one, two in ((person, other), (other, person)):
+            if one in sources and (targets is None or two in targets):
+                edges.append(_Edge(LinkKind.ASSOCIATION, one, two, since=declared, label=kind))
+    return edges
 
 
-def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> Iterator[_Edge]:
-    fields = ("person_id", "case_reference", "role", "started_on", "ended_on")
-    mine = [row for chunk in _chunks(sources) for row in _involvements(on, person_id__in=chunk).values_list(*fields)]
-    references = {row[1] for row in mine}
-    theirs = _involvements(on, case_reference__in=references)
-    if targets is not None:
-        theirs = theirs.filter(person_id__in=targets)
-    by_case: dict[str, list[tuple[int, str, str, dt.date, dt.date | None]]] = defaultdict(list)
-    for row in theirs.values_list(*fields):
+def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> list[_Edge]:
+    """Previous cases of the smaller side (case_involvement_person), then everyone in them (..._reference)."""
+    probe = sources if targets is None or len(sources) <= len(targets) else targets
+    by_case: dict[str, list[tuple[int, str, str, dt.date]]] = defaultdict(list)
+    for row in _read_around("people in cases", "cases of people", probe, on):
         by_case[row[1]].append(row)
-    for person, reference, role, started, _ in mine:
-        for other, _, other_role, other_started, _ in by_case[reference]:
-            if other != person:
-                since = min(started, other_started)
-                yield _Edge(LinkKind.SAME_CASE, person, other, since=since, label=reference, roles=(role, other_role))
+    edges = []
+    for rows in by_case.values():
+        for person, reference, role, started in rows:
+            if person not in sources:
+                continue
+            for other, _, other_role, other_started in rows:
+                if other != person and (targets is None or other in targets):
+                    since = min(started, other_started)
+                    edges.append(
+                        _Edge(LinkKind.SAME_CASE, person, other, since=since, label=reference, roles=(role, other_role))
+                    )
+    return edges
 
 
-def _involvements(on: dt.date, **lookup: object) -> models.QuerySet[CaseInvolvement]:
-    return CaseInvolvement.objects.filter(_current(on), **lookup)
+# Chains: the line-management closure (models.ChainLink, kept current by chains.py). A chain counts on
+# `on` when its latest start is on or before `on` and its earliest end is not before the window opened.
+
+_CHAIN = "lm.started_on <= %s AND (lm.ended_on IS NULL OR lm.ended_on >= %s)"
 
 
-def _walk(sources: set[int], on: dt.date, *, upward: bool) -> dict[int, dict[int, tuple[Step, ...]]]:
-    """For each source, everyone above (or below) it in line management, with the shortest chain of steps."""
-    onward: dict[int, list[Step]] = defaultdict(list)
-    for chunk in _chunks(sources):
-        for manager, person, started, ended in _chain_rows(chunk, on, upward):
-            onward[person if upward else manager].append((manager, person, started, ended))
-    reached: dict[int, dict[int, tuple[Step, ...]]] = {source: {} for source in sources}
-    frontier: dict[int, dict[int, tuple[Step, ...]]] = {source: {source: ()} for source in sources}
-    for _ in range(MAX_CHAIN_DEPTH):
-        if not frontier:
-            break
-        frontier = _advance(frontier, reached, onward, upward)
-    return reached
+def _id_list(column: str, ids: Collection[int], *, indexed: bool = True) -> tuple[str, Any]:
+    """`column` among `ids` as one parameter, whatever their number: a JSON array SQLite reads with
+    json_each, an array PostgreSQL compares with = ANY. Not `indexed`: the column is only a filter
+    (SQLite's unary + and PostgreSQL's + 0 keep the planner from driving the query by it)."""
+    if connection.vendor == "postgresql":
+        return f"{column}{'' if indexed else ' + 0'} = ANY(%s)", list(ids)
+    return f"{'' if indexed else '+'}{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))  # noqa: S608
 
 
-def _chain_rows(sources: list[int], on: dt.date, upward: bool) -> list[Step]:
-    """Every line-management period on the chains above (or below) the sources, in one recursive query.
-
-    Plain SQL (WITH RECURSIVE) that SQLite and PostgreSQL both run; the chain is then walked in memory.
-    """
-    near, far = ("person_id", "manager_id") if upward else ("manager_id", "person_id")
-    table = connection.ops.quote_name(LineManagement._meta.db_table)
-    current = "lm.started_on <= %s AND (lm.ended_on IS NULL OR lm.ended_on >= %s)"
-    people = connection.ops.quote_name(Person._meta.db_table)
-    seeds = ", ".join(["%s"] * len(sources))
-    sql = f"""
-        WITH RECURSIVE reach(node, depth) AS (
-            SELECT id, 0 FROM {people} WHERE id IN ({seeds})
-            UNION
-            SELECT lm.{far}, reach.depth + 1 FROM {table} lm JOIN reach ON lm.{near} = reach.node
-            WHERE {current} AND reach.depth < %s
-        )
-        SELECT lm.manager_id, lm.person_id, lm.started_on, lm.ended_on FROM {table} lm
-        WHERE lm.{near} IN (SELECT node FROM reach) AND {current}
-    """  # noqa: S608 (no user input: table and column names are ours, values are parameters)
+def _chain_rows(
+    index: str, where: str, params: list[Any], on: dt.date, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """Closure rows through `index`; SQLite is told to use it (INDEXED BY), whatever its statistics say."""
+    table = connection.ops.quote_name(ChainLink._meta.db_table)
+    hint = f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
+    sql = f"SELECT lm.descendant_id, lm.ancestor_id FROM {table} lm{hint} WHERE {where} AND {_CHAIN}"  # noqa: S608
     window = [_sql_date(on), _sql_date(window_start(on))]
+    if limit is not None:
+        sql += " LIMIT %s"
+        window.append(limit + 1)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*sources, *window, MAX_CHAIN_DEPTH, *window])
-        rows = cursor.fetchall()
-    return [(manager, person, _date(started), _date(ended)) for manager, person, started, ended in rows]
+        cursor.execute(sql, [*params, *window])
+        return cursor.fetchall()
+
+
+def _chain_pairs(lowers: Collection[int], uppers: Collection[int] | None, on: dt.date) -> set[tuple[int, int]]:
+    """(lower, upper) for each of `lowers` and everyone above them (among `uppers`): from the lower
+    people only (chain_link_up: one short range each), whatever the number of people below the upper."""
+    if not lowers or (uppers is not None and not uppers):
+        return set()
+    where, param = _id_list("lm.descendant_id", lowers)
+    params = [param]
+    if uppers is not None:
+        also, other = _id_list("lm.ancestor_id", uppers, indexed=False)
+        where, params = f"{where} AND {also}", [param, other]
+    return set(_chain_rows("chain_link_up", where, params, on))
+
+
+def _chain_below(uppers: Collection[int], on: dt.date, limit: int | None) -> set[tuple[int, int]] | None:
+    """(lower, upper) for everyone below `uppers` (chain_link_down); None when there are more than `limit`."""
+    where, param = _id_list("lm.ancestor_id", uppers)
+    rows = _chain_rows("chain_link_down", where, [param], on, limit)
+    return None if limit is not None and len(rows) > limit else set(rows)
+
+
+def _below_among(upper: int, lowers: Collection[int], on: dt.date) -> set[int]:
+    """Which of `lowers` are below `upper`: one seek per person in chain_link_down (ancestor, descendant),
+    however many people are below `upper` (a chief constable's whole force)."""
+    where, param = _id_list("lm.descendant_id", lowers)
+    return {
+        lower for lower, _ in _chain_rows("chain_link_down", f"lm.ancestor_id = %s AND {where}", [upper, param], on)
+    }
 
 
 def _sql_date(day: dt.date) -> Any:
     return day.isoformat() if connection.vendor == "sqlite" else day
 
 
-def _date(value: object) -> Any:
-    """Dates from raw SQL: SQLite returns them as text."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+def _paths(pairs: set[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], tuple[Step, ...]]:
+    """The shortest chain of periods from each lower person up to the upper one, for the explanation.
+
+    Walks up from the lower people only, through the periods of the people above them (a few rows
+    each). Where several chains are as short, the one through the most recent periods is told.
+    """
+    lowers = {lower for lower, _ in pairs}
+    nodes = lowers | {upper for _, upper in _chain_pairs(lowers, None, on)}
+    onward: dict[int, list[Step]] = defaultdict(list)
+    for manager, person, started, ended in _read("managers of people", nodes, on):
+        onward[person].append((manager, person, started, ended))
+    for steps in onward.values():
+        steps.sort(key=_recent_first)
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for lower, upper in pairs:
+        wanted[lower].add(upper)
+    found: dict[tuple[int, int], tuple[Step, ...]] = {}
+    for lower, uppers in wanted.items():
+        for upper, path in _walk_up(lower, uppers, onward).items():
+            found[(lower, upper)] = path
+    return found
 
 
-def _advance(
-    frontier: dict[int, dict[int, tuple[Step, ...]]],
-    reached: dict[int, dict[int, tuple[Step, ...]]],
-    onward: dict[int, list[Step]],
-    upward: bool,
-) -> dict[int, dict[int, tuple[Step, ...]]]:
-    following: dict[int, dict[int, tuple[Step, ...]]] = {}
-    for source, level in frontier.items():
-        found: dict[int, tuple[Step, ...]] = {}
-        for node, path in level.items():
+def _recent_first(step: Step) -> tuple[bool, int, int, int]:
+    _, _, started, ended = step
+    return (ended is not None, -(ended or started).toordinal(), -started.toordinal(), step[0])
+
+
+def _walk_up(lower: int, uppers: set[int], onward: dict[int, list[Step]]) -> dict[int, tuple[Step, ...]]:
+    reached: dict[int, tuple[Step, ...]] = {lower: ()}
+    frontier = [lower]
+    for _ in range(MAX_CHAIN_DEPTH):
+        following = []
+        for node in frontier:
             for step in onward.get(node, ()):
-                nxt = step[0] if upward else step[1]
-                if nxt != source and nxt not in reached[source] and nxt not in found:
-                    found[nxt] = (*path, step)
-        reached[source].update(found)
-        if found:
-            following[source] = found
-    return following
-
-
-def _chain_between(sources: set[int], targets: set[int], on: dt.date) -> Iterator[_Edge]:
-    """Chain edges found by walking up only, from both sets: cheap whatever their seniority."""
-    above = _walk(sources | targets, on, upward=True)
-    for source in sources:
-        for other, steps in above[source].items():
-            if other in targets:
-                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps, upper=other)
-    for target in targets:
-        for other, steps in above[target].items():
-            if other in sources:
-                yield _Edge(LinkKind.LINE_MANAGEMENT, other, target, steps=steps, upper=other)
-
-
-def _chain_around(sources: set[int], on: dt.date) -> Iterator[_Edge]:
-    for upward in (True, False):
-        for source, reached in _walk(sources, on, upward=upward).items():
-            for other, steps in reached.items():
-                yield _Edge(LinkKind.LINE_MANAGEMENT, source, other, steps=steps, upper=other if upward else source)
-
-
-_BETWEEN = (_associations, _same_unit, _same_case, _chain_between)
-
-
-def _edges_around(sources: set[int], on: dt.date) -> list[_Edge]:
-    """Every direct connection of every source person."""
-    if not sources:
-        return []
-    return [
-        *_same_unit(sources, None, on),
-        *_associations(sources, None, on),
-        *_same_case(sources, None, on),
-        *_chain_around(sources, on),
-    ]
+                if step[0] not in reached:
+                    reached[step[0]] = (*reached[node], step)
+                    following.append(step[0])
+        if not following or uppers.issubset(reached):
+            break
+        frontier = following
+    return {upper: reached[upper] for upper in uppers if upper in reached}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -385,30 +596,47 @@ def _results(
     indirect: dict[int, list[tuple[_Edge, _Edge]]],
     on: dt.date,
 ) -> list[IndependenceResult]:
-    everything = [edge for edges in direct.values() for edge in edges]
-    everything += [edge for pairs in indirect.values() for pair in pairs for edge in pair]
-    words = _Words(everything)
+    everything: set[_Edge] = set()
+    for edges in direct.values():
+        everything.update(edges)
+    for pairs in indirect.values():
+        everything.update(edge for pair in pairs for edge in pair)
+    words = _Words(everything, on)
     return [
         IndependenceResult(
             candidate_id=candidate,
-            direct=[words.link(edge, on) for edge in sorted(direct[candidate], key=_order)],
-            indirect=[(words.link(a, on), words.link(b, on)) for a, b in sorted(indirect[candidate], key=_pair_order)],
+            direct=[words.link(edge) for edge in sorted(direct[candidate], key=_order)],
+            indirect=[(words.link(a), words.link(b)) for a, b in sorted(indirect.get(candidate, ()), key=_pair_order)],
         )
         for candidate in candidates
     ]
 
 
-def _order(edge: _Edge) -> tuple[str, int, dt.date]:
-    return (edge.kind, edge.other_id, edge.since or dt.date.min)
+def _order(edge: _Edge) -> tuple[Any, ...]:
+    """By kind, the other person and date; then by every other detail, so that ties never depend on
+    the order the database returned the rows in."""
+    return (
+        edge.kind,
+        edge.other_id,
+        edge.since or dt.date.min,
+        edge.until or dt.date.max,
+        edge.unit_id or 0,
+        edge.label,
+        edge.roles,
+        edge.upper or 0,
+    )
 
 
-def _pair_order(pair: tuple[_Edge, _Edge]) -> tuple[int, int, str, str]:
-    return (pair[1].other_id, pair[0].other_id, pair[0].kind, pair[1].kind)
-
-
-def _to_links(edges: list[_Edge], on: dt.date) -> list[Link]:
-    words = _Words(edges)
-    return [words.link(edge, on) for edge in sorted(edges, key=_order)]
+def _pair_order(pair: tuple[_Edge, _Edge]) -> tuple[Any, ...]:
+    first, second = pair
+    return (
+        second.other_id,
+        first.other_id,
+        first.kind,
+        second.kind,
+        *_order(first)[2:],
+        *_order(second)[2:],
+    )
 
 
 def _years(since: dt.date | None, until: dt.date | None, on: dt.date) -> str:
@@ -419,29 +647,42 @@ def _years(since: dt.date | None, until: dt.date | None, on: dt.date) -> str:
 
 
 class _Words:
-    """The names of the people and units the edges mention, fetched in two queries."""
+    """The chains behind the line-management edges, and the names of the people and units the edges
+    mention, fetched once for all edges; each edge and each chain is put into words once however
+    often it is used (a listing against a senior officer repeats the same middle people)."""
 
-    def __init__(self, edges: list[_Edge]) -> None:
+    def __init__(self, edges: Collection[_Edge], on: dt.date) -> None:
+        self.on = on
+        chains = {
+            (edge.other_id, edge.person_id) if edge.upper == edge.person_id else (edge.person_id, edge.other_id)
+            for edge in edges
+            if edge.kind == LinkKind.LINE_MANAGEMENT
+        }
+        self.paths = _paths(chains, on) if chains else {}
         people = {e.person_id for e in edges} | {e.other_id for e in edges}
-        people |= {person for e in edges for step in e.steps for person in step[:2]}
-        self.names: dict[int, str] = {}
-        for chunk in _chunks(people):
-            for pk, rank, name in Person.objects.filter(pk__in=chunk).values_list("pk", "rank_or_grade", "name"):
-                self.names[pk] = f"{rank} {name}".strip()
-        unit_ids = {e.unit_id for e in edges if e.unit_id is not None}
-        self.units = {unit.pk: str(unit) for unit in Unit.objects.filter(pk__in=unit_ids)}
+        people |= {person for steps in self.paths.values() for step in steps for person in step[:2]}
+        self.names = _names(people)
+        self.units: dict[int, str] = {}
+        for chunk in _chunks({e.unit_id for e in edges if e.unit_id is not None}):
+            self.units.update((unit.pk, str(unit)) for unit in Unit.objects.filter(pk__in=chunk).order_by())
+        self.links: dict[_Edge, Link] = {}
+        self.chains: dict[tuple[int, int], str] = {}
 
-    def link(self, edge: _Edge, on: dt.date) -> Link:
-        return Link(
-            kind=edge.kind,
-            person_id=edge.person_id,
-            other_id=edge.other_id,
-            explanation=self.explain(edge, on),
-            person_name=self.names.get(edge.person_id, ""),
-            other_name=self.names.get(edge.other_id, ""),
-        )
+    def link(self, edge: _Edge) -> Link:
+        found = self.links.get(edge)
+        if found is None:
+            found = self.links[edge] = Link(
+                kind=edge.kind,
+                person_id=edge.person_id,
+                other_id=edge.other_id,
+                explanation=self.explain(edge),
+                person_name=self.names.get(edge.person_id, ""),
+                other_name=self.names.get(edge.other_id, ""),
+            )
+        return found
 
-    def explain(self, edge: _Edge, on: dt.date) -> str:
+    def explain(self, edge: _Edge) -> str:
+        on = self.on
         if edge.kind == LinkKind.SAME_UNIT:
             return f"both in {self.units.get(edge.unit_id or 0, 'a unit')}, {_years(edge.since, edge.until, on)}"
         if edge.kind == LinkKind.ASSOCIATION:
@@ -451,22 +692,27 @@ class _Words:
             return f"both involved in case {edge.label} ({roles}), from {edge.since.year if edge.since else 'undated'}"
         if edge.kind == LinkKind.IS_PARTY:
             return f"{self.names.get(edge.person_id, '')} is a party to the case"
-        return self.chain(edge.steps, on)
+        lower = edge.other_id if edge.upper == edge.person_id else edge.person_id
+        key = (lower, edge.upper or 0)
+        if key not in self.chains:
+            self.chains[key] = self.chain(self.paths[key], on)
+        return self.chains[key]
 
     def chain(self, steps: tuple[Step, ...], on: dt.date) -> str:
         if len(steps) == 1:
             manager, person, started, ended = steps[0]
             return f"{self.names[manager]} line-manages {self.names[person]} ({_years(started, ended, on)})"
-        ordered = sorted(steps, key=lambda step: self.depth(step, steps))
+        ordered = steps[::-1]  # from the top down
         top, bottom = ordered[0][0], ordered[-1][1]
         through = ", ".join(self.names[step[1]] for step in ordered[:-1])
         return f"{self.names[top]} is above {self.names[bottom]} in the line-management chain, through {through}"
 
-    @staticmethod
-    def depth(step: Step, steps: tuple[Step, ...]) -> int:
-        """How many steps sit above this one in the chain (a chain's steps may be stored top-down or bottom-up)."""
-        managers = {s[1]: s[0] for s in steps}
-        depth, node = 0, step[0]
-        while node in managers:
-            node, depth = managers[node], depth + 1
-        return depth
+
+def _names(people: Collection[int]) -> dict[int, str]:
+    """Rank and name of each person, as colleagues write it ("Sgt A Khan")."""
+    if not people:
+        return {}
+    where, param = _id_list("id", people)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, rank_or_grade, name FROM workforce_person WHERE {where}", [param])  # noqa: S608
+        return {pk: f"{rank} {name}".strip() for pk, rank, name in cursor.fetchall()}

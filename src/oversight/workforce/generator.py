@@ -5,7 +5,9 @@ At scale 1.0 the 43 forces hold about 240,000 people: officers in proportion to 
 sergeant (or a staff supervisor) under a rank hierarchy up to the chief constable, postings going
 back over careers, line management for the current and recent postings, a few declared
 associations and some shared previous cases. Rows are written in bulk (COPY on PostgreSQL,
-batched executemany on SQLite) with ids assigned here, so national scale takes minutes.
+batched executemany on SQLite) with ids assigned here, so national scale takes minutes. The
+line-management closure (`ChainLink`, see chains.py) of each force is computed from the rows in
+memory and written with them, since raw writes do not pass through the model's bulk methods.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from oversight.organisations.models import Organisation
 
+from . import chains
 from .models import Association as AssociationModel
-from .models import AssociationKind, CaseInvolvement, LineManagement, Person, Posting, Unit
+from .models import AssociationKind, CaseInvolvement, ChainLink, LineManagement, Person, Posting, Unit
 
 NATIONAL_PEOPLE = 240_000  # officers and staff in England and Wales, roughly (issue 3)
 TEAM_MEMBERS = 7  # people a sergeant or staff supervisor leads
@@ -90,6 +93,7 @@ class Summary:
     line_management: int = 0
     associations: int = 0
     case_involvements: int = 0
+    chain_links: int = 0
 
     def add(self, other: Summary) -> None:
         for name in vars(self):
@@ -159,6 +163,7 @@ def generate(
             rng = random.Random(f"{seed}:{force.slug}")  # noqa: S311 (synthetic data, not security)
             rows = _ForceBuilder(force, rng, ids, on).build(*sizes[force.pk])
             summary.add(_write(rows))
+            summary.chain_links += _write_chains(rows)
     _reset_sequences()
     _analyse()
     return summary
@@ -167,6 +172,8 @@ def generate(
 def delete_register(force: Organisation) -> None:
     """Delete a force's register: our tables in bulk, then people and units by the ORM (other apps' rules apply)."""
     people = Person.objects.filter(force=force).values("pk")
+    ChainLink.objects.filter(descendant__in=people)._raw_delete(ChainLink.objects.db)
+    ChainLink.objects.filter(ancestor__in=people)._raw_delete(ChainLink.objects.db)
     for model in (CaseInvolvement, AssociationModel, LineManagement, Posting):
         model.objects.filter(person__in=people)._raw_delete(model.objects.db)
     AssociationModel.objects.filter(other__in=people)._raw_delete(AssociationModel.objects.db)
@@ -381,6 +388,7 @@ TABLES: list[tuple[type[models.Model], list[str], str]] = [
     (AssociationModel, ["id", "person_id", "other_id", "kind", "declared_on", "note"], "associations"),
     (CaseInvolvement, ["id", "person_id", "case_reference", "role", "started_on", "ended_on"], "cases"),
 ]
+ANALYSED: list[type[models.Model]] = [*(model for model, _, _ in TABLES), ChainLink]
 
 
 def _write(rows: _Rows) -> Summary:
@@ -394,6 +402,14 @@ def _write(rows: _Rows) -> Summary:
         associations=len(rows.associations),
         case_involvements=len(rows.cases),
     )
+
+
+def _write_chains(rows: _Rows) -> int:
+    """The force's line-management closure, from its periods as generated."""
+    up: dict[int, list[chains.Up]] = defaultdict(list)
+    for _, person, manager, started, ended in cast(list[tuple[int, int, int, dt.date, dt.date | None]], rows.managed):
+        up[person].append((manager, started, ended))
+    return chains.write(chains.closure(up, list(up)))
 
 
 def insert_rows(table: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
@@ -418,7 +434,9 @@ def _plain(value: object) -> Any:
 def _analyse() -> None:
     """Refresh the planner's statistics: after a bulk load PostgreSQL would otherwise guess, and badly."""
     with connection.cursor() as cursor:
-        for model, _, _ in TABLES:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 0")  # the whole tables, as `make bench` always did
+        for model in ANALYSED:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -43,6 +43,7 @@ from django.db import IntegrityError, models, transaction
 from oversight.lib.ranks import rank_problem
 from oversight.organisations.models import Organisation
 
+from . import chains
 from .models import Association, AssociationKind, CaseInvolvement, LineManagement, Person, PersonKind, Posting, Unit
 from .signals import Hold, register_changed, register_changing
 
@@ -211,7 +212,8 @@ def import_workforce(
     try:
         with transaction.atomic():
             checks = [] if approved else _hold_checks(force)
-            report.counts, report.new_people = _write(force, parsed)
+            with chains.deferred():  # the line-management closure, refreshed once at the end of the write
+                report.counts, report.new_people = _write(force, parsed)
             report.held = [hold for check in checks for hold in check()]
             if report.held:
                 raise _Held()

@@ -1,10 +1,20 @@
 """A force's workforce register: people, units, postings, line management, associations, case involvement.
 
 The connection rules that read these tables live in `connections.py`; the indexes below are shaped
-for its queries at national scale (about 240,000 people and 3 million connections).
+for its queries at national scale (about 240,000 people and 3 million connections), each query
+starting from the people it is asked about (see `connections.py` for which index serves which rule).
+
+`ChainLink` is not part of the register but derived from it: the line-management closure, every
+(ancestor, descendant) pair with the days on which the chain between them counts. `chains.py` keeps
+it current after every write of `LineManagement`: single rows through signals (the admin site, the
+demo, tests), bulk writes through `LineManagementQuerySet` (the CSV importer's delete and
+bulk_create), and the generator, which writes raw SQL, computes it with the rows it writes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -126,6 +136,36 @@ class Posting(models.Model):
             raise ValidationError("This posting overlaps another posting of the same person.")
 
 
+class LineManagementQuerySet(models.QuerySet["LineManagement"]):
+    """Bulk writes that keep the line-management closure (`ChainLink`) current, once per call, not per row."""
+
+    def bulk_create(self, objs: Iterable[LineManagement], *args: Any, **kwargs: Any) -> list[LineManagement]:
+        from . import chains
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        chains.refresh({row.person_id for row in created})
+        return created
+
+    def update(self, **kwargs: Any) -> int:
+        from . import chains
+
+        rows = list(self.values_list("pk", "person_id"))
+        with chains.deferred() as touched:
+            updated = super().update(**kwargs)
+            touched.update(person for _, person in rows)
+            if "person" in kwargs or "person_id" in kwargs:
+                moved = LineManagement.objects.filter(pk__in=[pk for pk, _ in rows])
+                touched.update(moved.values_list("person_id", flat=True))
+        return updated
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        from . import chains
+
+        with chains.deferred() as touched:
+            touched.update(self.values_list("person_id", flat=True))
+            return super().delete()
+
+
 class LineManagement(models.Model):
     """`manager` line-manages `person` over the period."""
 
@@ -133,6 +173,8 @@ class LineManagement(models.Model):
     manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="manages")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+
+    objects = LineManagementQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "started_on"]
@@ -150,6 +192,36 @@ class LineManagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager} manages {self.person} from {self.started_on}"
+
+
+class ChainLink(models.Model):
+    """`ancestor` is above `descendant` in line management through `depth` steps (the line-management closure).
+
+    A chain counts on a day when every period on it had begun by that day and none had ended before
+    the connection window opened (rules.py), that is when its latest start (`started_on`) is on or
+    before the day and its earliest end (`ended_on`, none while all are open) is on or after the day
+    the window opens. Where two people are joined by several chains, only those that count on some
+    day no other chain covers are kept (no kept chain starts later and ends earlier than another), so
+    a pair has one row, or a few when a person had several managers over time. Chains longer than
+    rules.MAX_CHAIN_DEPTH are not kept, as the rules do not follow them. Derived from `LineManagement`
+    by `chains.py`; never edited by hand.
+    """
+
+    ancestor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    descendant = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    depth = models.PositiveSmallIntegerField()
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        # Both lead with the person asked about and hold every column a rule reads: index-only lookups.
+        indexes = [
+            models.Index(fields=["descendant", "ancestor", "started_on", "ended_on"], name="chain_link_up"),
+            models.Index(fields=["ancestor", "descendant", "started_on", "ended_on"], name="chain_link_down"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} above {self.descendant_id} ({self.depth} steps) from {self.started_on}"
 
 
 class Association(models.Model):
