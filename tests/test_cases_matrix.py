@@ -127,14 +127,7 @@ REVIEWED = {"dip_entry"}
 OWN_PAGES = {"cases:team_declare": "investigator"}
 
 # Refusals that give the case away today, each a product bug of issue 6: remove the entry when fixed.
-KNOWN: dict[tuple[str, str, str], str] = {}
-_BREAK_GLASS_OUTSIDE_PSD = "the break-glass form turns away anyone outside PSD before reading the reference: no alert"
-for _name in EXCLUDED_NAMES:
-    KNOWN[("refused", _name, "cases:audit_entry")] = "reaching for the case's audit entry raises no alert"
-    KNOWN[("refused", _name, "cases:dip_finding")] = "reaching for the case's dip-sample entry raises no alert"
-    KNOWN[("refused", _name, "cases:alert_acknowledge")] = "reaching for an alert about the case raises no alert"
-    if _name not in ("subject_partner", "connected_administrator", "excluded_lead"):  # may use the break-glass form
-        KNOWN[("search", _name, "reference")] = _BREAK_GLASS_OUTSIDE_PSD
+KNOWN: dict[tuple[str, str, str], str] = {}  # none known today
 
 
 def _params(kind: str, names: tuple[str, ...], targets: Any) -> list[Any]:

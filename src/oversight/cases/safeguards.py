@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -159,6 +160,17 @@ def review_restriction(case: Case, by: User, *, finding: str, on: dt.date | None
 
 def restriction_overdue(case: Case, on: dt.date | None = None) -> bool:
     return restriction_review_due(case) < (on or timezone.localdate())
+
+
+def case_of_alert(alert_id: int) -> int | None:
+    """The case an alert is about, if it is about a case: for the alert a refused acknowledgement raises."""
+    case_type = ContentType.objects.get_for_model(Case)
+    alerts = Alert.objects.filter(pk=min(alert_id, access.LARGEST_ID), content_type=case_type)
+    return alerts.values_list("object_id", flat=True).first()
+
+
+def case_of_reference(reference: str) -> int | None:
+    return Case.objects.filter(reference__iexact=reference.strip()[:40]).values_list("pk", flat=True).first()
 
 
 def acknowledge_alert(alert_id: int, by: User) -> Alert:

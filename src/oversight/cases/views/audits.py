@@ -27,6 +27,7 @@ from ..decision_forms import (
 )
 from ..models import CaseAudit, CaseAuditEntry, DipSample, DipSampleEntry
 from ..rules import AUDIT_CHECKLIST
+from . import refusals_alert
 
 # Audits
 
@@ -121,6 +122,11 @@ def audit_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("cases:audit", pk=audit.pk)
 
 
+def _case_of(model: type[CaseAuditEntry] | type[DipSampleEntry], pk: int) -> int | None:
+    """The case an audit or dip-sample entry is about, for the refusal's alert."""
+    return model.objects.filter(pk=min(pk, access.LARGEST_ID)).values_list("case_id", flat=True).first()
+
+
 def _entry(request: AuthedRequest, pk: int, entry_pk: int) -> CaseAuditEntry:
     audit = _audit(request, pk)
     entries = access.visible_audit_entries(request.user, audit).select_related("case", "audit__force")
@@ -153,7 +159,8 @@ def _entry_page(request: AuthedRequest, entry: CaseAuditEntry, form: AuditEntryF
 
 @require_http_methods(["GET", "POST"])
 def audit_entry(request: AuthedRequest, pk: int, entry_pk: int) -> HttpResponse:
-    entry = _entry(request, pk, entry_pk)
+    with refusals_alert(request, lambda: _case_of(CaseAuditEntry, entry_pk), "an audit entry"):
+        entry = _entry(request, pk, entry_pk)
     log_read(request.user, entry.case, "audit entry")
     if request.method != "POST":
         return _entry_page(request, entry, None, 200)
@@ -263,10 +270,11 @@ def dip_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def dip_finding(request: AuthedRequest, pk: int, entry_pk: int) -> HttpResponse:
-    sample = _sample(request, pk)
-    entry = get_object_or_404(access.visible_dip_entries(request.user, sample), pk=entry_pk)
-    if not access.can_review_dip_sample(request.user, sample):
-        raise Http404
+    with refusals_alert(request, lambda: _case_of(DipSampleEntry, entry_pk), "a dip-sample entry"):
+        sample = _sample(request, pk)
+        entry = get_object_or_404(access.visible_dip_entries(request.user, sample), pk=entry_pk)
+        if not access.can_review_dip_sample(request.user, sample):
+            raise Http404
     form = DipFindingForm(request.POST, prefix=f"e{entry.pk}")
     if not form.is_valid():
         return _dip_page(request, sample, entry, form)

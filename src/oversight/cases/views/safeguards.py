@@ -26,7 +26,7 @@ from .. import access, safeguards
 from ..models import BreakGlass, Case, Exclusion, restriction_review_due
 from ..rules import BREAK_GLASS_HOURS
 from ..team_forms import BreakGlassForm, BreakGlassReviewForm, LiftExclusionForm, RestrictionReviewForm
-from . import allowed, case_or_404
+from . import allowed, case_or_404, refusals_alert
 from .team import case_context, case_url
 
 
@@ -53,7 +53,9 @@ def safeguards_page(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def break_glass(request: AuthedRequest) -> HttpResponse:
-    allowed(access.can_open_cases(request.user))  # professional standards staff; the case is checked on submit
+    reference = request.POST.get("reference", "") if request.method == "POST" else ""
+    with refusals_alert(request, lambda: safeguards.case_of_reference(reference), "break-glass by reference"):
+        allowed(access.can_open_cases(request.user))  # professional standards staff; the case is checked on submit
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -182,11 +184,12 @@ def alerts(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    allowed(access.can_see_alerts(request.user))
-    try:
-        safeguards.acknowledge_alert(alert_id, request.user)
-    except PermissionDenied as denied:
-        raise Http404("No such alert") from denied
+    with refusals_alert(request, lambda: safeguards.case_of_alert(alert_id), "an alert about the case"):
+        allowed(access.can_see_alerts(request.user))
+        try:
+            safeguards.acknowledge_alert(alert_id, request.user)
+        except PermissionDenied as denied:
+            raise Http404("No such alert") from denied
     messages.success(request, "Alert acknowledged.")
     return redirect("cases:alerts")
 
