@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from oversight.audit.models import record_refusal
 from oversight.concurrency import require
 from oversight.organisations.models import Organisation
 from oversight.workforce.connections import excluded_people
@@ -81,11 +80,10 @@ def held_or_none(user: User, run_id: int) -> ImportRun | None:
     if run is not None:
         return run
     found = ImportRun.objects.filter(pk=min(run_id, access.LARGEST_ID), outcome=ImportOutcome.HELD).first()
-    shut = access.excluded_among(user, found.held_case_ids if found else [])
-    for case_id in sorted(shut):
+    # Each case the file touches is treated as an attempt on it (an alert if the person is shut out, a
+    # refusal record if not); an unknown id as an attempt on no case, with the same work.
+    for case_id in found.held_case_ids if found else [0]:
         services.note_refused_attempt(user, case_id, "a held register change about the case")
-    if not shut:
-        record_refusal(user, ImportRun, run_id, "held register change")
     return None
 
 
