@@ -476,3 +476,36 @@ def test_connected_among_is_excluded_people_among_the_others(plan: Plan, on: dt.
                 assert connections.connected_among(person, others, on=on) == excluded & set(others)
             assert excluded - {person} == {b for j, b in enumerate(ids) if j != i and reference_kinds(plan, i, j, on)}
         transaction.set_rollback(True)
+
+
+# --- the line-management closure stays current through every kind of write -----------------------
+
+
+def _closure(people: list[Person]) -> set[tuple[int, int]]:
+    from oversight.workforce.models import ChainLink
+
+    ids = [p.pk for p in people]
+    return set(ChainLink.objects.filter(descendant__in=ids).values_list("ancestor_id", "descendant_id"))
+
+
+def test_closure_follows_saves_updates_deletes_and_bulk_writes(build: Build) -> None:
+    chief, inspector, sergeant, constable = (build.person(n) for n in ("C", "I", "S", "P"))
+    build.manages(chief, inspector, D(2015, 1, 1))
+    build.manages(inspector, sergeant, D(2016, 1, 1))
+    LineManagement.objects.bulk_create([LineManagement(manager=sergeant, person=constable, started_on=D(2018, 1, 1))])
+    people = [chief, inspector, sergeant, constable]
+    assert (chief.pk, constable.pk) in _closure(people)
+    assert connections.connected_among(chief.pk, [constable.pk], on=ON) == {constable.pk}
+    LineManagement.objects.filter(person=sergeant).update(ended_on=D(2017, 1, 1))  # before the window
+    assert connections.connected_among(chief.pk, [constable.pk, sergeant.pk], on=ON) == set()
+    assert connections.connected_among(chief.pk, [constable.pk], on=D(2016, 6, 1)) == set()  # not begun
+    row = LineManagement.objects.get(person=sergeant)
+    row.ended_on = None
+    row.save()
+    assert connections.connected_among(chief.pk, [constable.pk], on=ON) == {constable.pk}
+    LineManagement.objects.filter(person=inspector).delete()
+    assert (chief.pk, constable.pk) not in _closure(people)
+    assert connections.connected_among(inspector.pk, [constable.pk], on=ON) == {constable.pk}
+    sergeant.delete()  # cascades to both of the sergeant's periods
+    assert _closure(people) == set()
+    assert connections.connected_among(inspector.pk, [constable.pk], on=ON) == set()
