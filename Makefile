@@ -39,7 +39,7 @@ chromium:
 		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
 
 run: install
-	mkdir -p $(DATA_DIR)
+	mkdir -p $(DATA_DIR)/staticfiles
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight load_demo
 	$(BIN)/oversight runserver $(HOST):$(PORT)
