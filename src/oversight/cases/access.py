@@ -18,7 +18,7 @@ from oversight.audit.models import Alert, AlertQuerySet
 from oversight.organisations.access import AnyUser, memberships_of, organisation_ids_with_role
 from oversight.organisations.models import Organisation, Role
 from oversight.workforce.connections import connected_among
-from oversight.workforce.models import Person
+from oversight.workforce.models import ImportOutcome, ImportRun, Person
 
 from .models import (
     INDEPENDENT_ROLES,
@@ -335,6 +335,26 @@ def numbered_dip_entries(user: AnyUser, sample: DipSample) -> list[tuple[str, Di
     so no gap in the numbering shows where a case hidden from them was drawn."""
     entries = visible_dip_entries(user, sample).select_related("reviewed_by", "case").order_by("position")
     return [(f"Case {number}", entry) for number, entry in enumerate(entries, start=1)]
+
+
+# Workforce files held because they would remove a connection a live case rests on (cases/holds.py)
+
+
+def can_decide_held_import(user: AnyUser, run: ImportRun) -> bool:
+    """A PSD lead of the force, not the importer, excluded from none of the cases the file touches."""
+    return (
+        run.outcome == ImportOutcome.HELD
+        and run.user_id != user.pk
+        and is_psd_lead_for_force(user, run.force_id)
+        and not excluded_among(user, run.held_case_ids)
+    )
+
+
+def visible_held_imports(user: AnyUser) -> list[ImportRun]:
+    """The held files this person may decide on; any other is invisible to them."""
+    forces = organisation_ids_with_role(user, Role.PSD_LEAD)
+    runs = ImportRun.objects.filter(outcome=ImportOutcome.HELD, force_id__in=forces).select_related("force", "user")
+    return [run for run in runs if can_decide_held_import(user, run)]
 
 
 def section_links(user: AnyUser) -> dict[str, bool]:

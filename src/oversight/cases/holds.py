@@ -45,38 +45,22 @@ def on_register_changing(sender: object, force: Organisation, **kwargs: object) 
     before = {pk: excluded_people(subjects) for pk, subjects in cases.items()}
 
     def removed() -> list[Hold]:
-        holds: list[Hold] = []
-        for pk, subjects in cases.items():
-            lost = before[pk] - excluded_people(subjects)
-            names = dict(Person.objects.filter(pk__in=lost).values_list("pk", "name"))
-            holds += [
-                (f"{names.get(person, 'Someone')} would no longer be connected to a subject", pk) for person in lost
-            ]
-        return holds
+        lost = {pk: before[pk] - excluded_people(subjects) for pk, subjects in cases.items()}
+        everyone = set().union(*lost.values())
+        names = dict(Person.objects.filter(pk__in=everyone).values_list("pk", "name")) if everyone else {}
+        return [
+            (f"{names.get(person, 'Someone')} would no longer be connected to a subject", pk)
+            for pk, people in lost.items()
+            for person in sorted(people)
+        ]
 
     return removed
-
-
-def can_decide(user: User, run: ImportRun) -> bool:
-    """A PSD lead of the force, not the importer, excluded from none of the cases the file touches."""
-    return (
-        run.outcome == ImportOutcome.HELD
-        and run.user_id != user.pk
-        and access.is_psd_lead_for_force(user, run.force_id)
-        and not access.excluded_among(user, run.held_case_ids)
-    )
-
-
-def held_for(user: User) -> list[ImportRun]:
-    """The held files this person may decide on; any other is invisible to them."""
-    runs = ImportRun.objects.filter(outcome=ImportOutcome.HELD, force_id__in=access.audit_force_ids(user))
-    return [run for run in runs.select_related("force", "user") if can_decide(user, run)]
 
 
 def held_or_none(user: User, run_id: int) -> ImportRun | None:
     """The held file if this person may decide on it; else None, with the refusal recorded, and an alert to
     the PSD lead about each of its cases the person is shut out of (the same as reaching for the case)."""
-    run = next((run for run in held_for(user) if run.pk == run_id), None)
+    run = next((run for run in access.visible_held_imports(user) if run.pk == run_id), None)
     if run is not None:
         return run
     found = ImportRun.objects.filter(pk=min(run_id, access.LARGEST_ID), outcome=ImportOutcome.HELD).first()
@@ -97,12 +81,12 @@ def refuse(run: ImportRun, by: User, note: str) -> ImportRun:
 
 
 def _decide(run: ImportRun, by: User, note: str, *, approve: bool) -> ImportRun:
-    require(can_decide(by, run))
+    require(access.can_decide_held_import(by, run))
     if not note.strip():
         raise ValidationError({"note": "Give the reason for your decision."})
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().select_related("force").get(pk=run.pk)
-        require(can_decide(by, locked))  # again, inside the lock
+        require(access.can_decide_held_import(by, locked))  # again, inside the lock
         if approve:
             locked.outcome, locked.summary = ImportOutcome.IMPORTED, _write_approved(locked, by)
         else:

@@ -25,6 +25,7 @@ from oversight.lib.deadlines import add_months
 from . import access
 from .models import BreakGlass, Case, Exclusion, RestrictionReview, restriction_review_due
 from .rules import BREAK_GLASS_HOURS, RESTRICTION_REVIEW_MONTHS
+from .services import who
 
 NO_SUCH_CASE = "There is no case with that reference. Check the reference and try again."
 
@@ -54,22 +55,23 @@ def break_glass(reference: str, reason: str, by: User) -> Opened:
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason you need access to this case."})
     case = Case.objects.filter(reference__iexact=reference.strip()).select_related("force").first()
-    shut = access.excluded_among(by, [case.pk if case else 0])
+    shut = access.shut_out_now(by, case.pk if case else 0)
     if case is not None and shut:
-        detail = f"{by.get_full_name() or by.username} asked for break-glass access to {case.reference}."
+        detail = f"{who(by)} asked for break-glass access to {case.reference}."
         raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, by, detail)
         raise _no_such_case()
-    if case is None or not (access.can_view_case(by, case) or access.can_break_glass(by, case)):
+    visible = case is not None and access.can_view_case(by, case)
+    if case is None or not (visible or access.can_break_glass(by, case)):
         record_refusal(by, Case, case.pk if case else 0, "break-glass by reference")
         raise _no_such_case()
-    if access.can_view_case(by, case):
+    if visible:
         return Opened(case, None)
     now = timezone.now()
     expires = now + dt.timedelta(hours=BREAK_GLASS_HOURS)
     with transaction.atomic():
         opened = BreakGlass.objects.create(case=case, user=by, reason=reason.strip(), opened_at=now, expires_at=expires)
         until = timezone.localtime(expires).strftime("%d %b %Y %H:%M")
-        detail = f"{by.get_full_name() or by.username} opened break-glass access until {until}. Reason: {opened.reason}"
+        detail = f"{who(by)} opened break-glass access until {until}. Reason: {opened.reason}"
         raise_alert(AlertKind.BREAK_GLASS, case.force, case, by, detail)
     return Opened(case, opened)
 
@@ -110,7 +112,7 @@ def lift_exclusion(exclusion: Exclusion, by: User, reason: str) -> Exclusion:
             raise ValidationError("This exclusion has already been lifted.")
         locked.lifted_at, locked.lifted_by, locked.lift_reason = timezone.now(), by, reason.strip()
         locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-        detail = f"{_who(by)} lifted the exclusion of {locked.person} from this case. Reason: {locked.lift_reason}"
+        detail = f"{who(by)} lifted the exclusion of {locked.person} from this case. Reason: {locked.lift_reason}"
         raise_alert(AlertKind.EXCLUSION_LIFTED, locked.case.force, locked.case, by, detail)
     return locked
 
@@ -135,10 +137,6 @@ def review_exclusion_lift(exclusion: Exclusion, by: User, *, justified: bool | N
         locked.review_finding = f"{'Justified' if justified else 'Not justified'}: {finding.strip()}"
         locked.save(update_fields=["lifted_at", "lifted_by", "reviewed_by", "reviewed_at", "review_finding"])
     return locked
-
-
-def _who(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def review_restriction(case: Case, by: User, *, finding: str, on: dt.date | None = None) -> RestrictionReview:

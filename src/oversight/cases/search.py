@@ -14,6 +14,7 @@ from oversight.audit.models import AlertKind, raise_alert, record_refusal
 
 from . import access
 from .models import Case, CaseQuerySet
+from .services import who
 
 MIN_TERM_LENGTH = 2  # a single letter matches half the register and finds nothing useful
 
@@ -54,7 +55,7 @@ def _alert_excluded_matches(user: User, term: str, hidden: set[int]) -> None:
     if not locked:
         record_refusal(user, Case, 0, "search matched no case shut to them")
         return
-    who = user.get_full_name() or user.get_username()
     for case in Case.objects.filter(pk__in=locked).select_related("force"):
-        detail = f"{who} searched for '{term}', which matches case {case.reference} (its reference, victim or subject)."
+        matches = f"which matches case {case.reference} (its reference, victim or subject)"
+        detail = f"{who(user)} searched for '{term}', {matches}."
         raise_alert(AlertKind.EXCLUDED_SEARCHED, case.force, case, user, detail)

@@ -211,13 +211,14 @@ def note_refused_attempt(user: User, pk: int, what: str, route: str = "web") -> 
     case = Case.objects.select_related("force").filter(pk=min(max(pk, 0), access.LARGEST_ID)).first()
     shut = access.shut_out_now(user, pk)  # afresh either way: no cache makes one answer quicker
     if case is not None and shut:
-        detail = f"{_who(user)} tried to open {what} of case {case.reference} ({route}) and was shown 'not found'."
+        detail = f"{who(user)} tried to open {what} of case {case.reference} ({route}) and was shown 'not found'."
         raise_alert(AlertKind.EXCLUDED_OPENED, case.force, case, user, detail)
     else:
         record_refusal(user, Case, pk, what, route)
 
 
-def _who(user: User) -> str:
+def who(user: User) -> str:
+    """How alerts and trails name a person."""
     return user.get_full_name() or user.get_username()
 
 

@@ -23,7 +23,7 @@ from .team import case_url
 
 def held_imports(request: AuthedRequest) -> HttpResponse:
     allowed(access.can_see_alerts(request.user))
-    return render(request, "cases/held_list.html", {"runs": holds.held_for(request.user)})
+    return render(request, "cases/held_list.html", {"runs": access.visible_held_imports(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
