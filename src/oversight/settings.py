@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "oversight.organisations",
     "oversight.accounts",
     "oversight.audit",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "oversight.cases",
     "oversight.victims",
     "oversight.grants",
+    "oversight.ingest",
     "oversight.api",
 ]
 
@@ -168,6 +171,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Documents read into the register (ingest): the largest file a person may upload or the command reads.
+INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", 25 * 1024 * 1024))
+
+# Background jobs (reading documents, and later reminders): Django's task API with its database
+# backend, so one machine needs no broker and many web and worker processes share one queue.
+# `oversight db_worker` runs them; `make run` starts it beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
