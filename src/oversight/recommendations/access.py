@@ -285,3 +285,9 @@ def forthcoming_inspection_forces(user: AnyUser) -> QuerySet[Organisation]:
 
 def can_record_forthcoming_inspection(user: AnyUser, force: Organisation) -> bool:
     return _holds(user, Role.LIAISON_OFFICER, force.pk)
+
+
+def can_record_response_actions(user: AnyUser, response: GoverningBodyResponse) -> bool:
+    """Record the steps a published or draft response commits to, as read from its document: the
+    governing body's officers who write it, and the force's liaison officer who keeps the register."""
+    return _holds(user, Role.OPCC_OFFICER, response.body_id) or _holds(user, Role.LIAISON_OFFICER, response.force_id)
