@@ -111,6 +111,7 @@ TEMPLATES = [
                 "oversight.cases.context_processors.cases_navigation",
                 "oversight.workforce.context_processors.workforce_navigation",
                 "oversight.grants.context_processors.grants_navigation",
+                "oversight.ingest.context_processors.ingest_navigation",
             ],
         },
     },

@@ -17,6 +17,7 @@ urlpatterns = [
     path("victims/", include("oversight.victims.urls")),
     path("workforce/", include("oversight.workforce.urls")),
     path("grants/", include("oversight.grants.urls")),
+    path("documents/", include("oversight.ingest.views")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 from oversight.concurrency import bump_version, lock_for_change, require
 from oversight.lib.deadlines import DeadlineKind, DeadlinePhraseError, due_date_from_phrase
 from oversight.organisations.models import Organisation
+from oversight.recommendations import services as register_services
 from oversight.recommendations import sourcing
 from oversight.recommendations.models import Addressee, GoverningBodyResponse, Item, ItemKind, Report
 
@@ -88,25 +89,36 @@ def store_document(
     organisation: Organisation,
     report: Report | None = None,
     response: GoverningBodyResponse | None = None,
+    new_report: dict[str, Any] | None = None,
     queue: bool = True,
 ) -> SourceDocument:
-    """Keep the file with its SHA-256 and queue its reading (`queue=False`: the caller reads it)."""
+    """Keep the file with its SHA-256 and queue its reading (`queue=False`: the caller reads it).
+    `new_report` (title, kind, published_on): the report is added with the document, or neither is."""
     require(access.can_upload_document(by, organisation, kind))
     name = sanitised_name(file.name or "document")
     file.seek(0)
     check_file(name, file.size or 0, file.read(8))
-    report, response = _target(by, kind, report, response)
-    published = (response.published_on if response else None) or (report.published_on if report else None)
-    document = SourceDocument(
-        sha256=_sha256(file), original_name=name, size=file.size or 0, kind=kind, organisation=organisation,
-        report=report, response=response, published_on=published, uploaded_by=by,
-    )  # fmt: skip
     with transaction.atomic():
+        if new_report is not None and kind != DocumentKind.RESPONSE:
+            report = _add_report(by, organisation, new_report)
+        report, response = _target(by, kind, report, response)
+        published = (response.published_on if response else None) or (report.published_on if report else None)
+        document = SourceDocument(
+            sha256=_sha256(file), original_name=name, size=file.size or 0, kind=kind, organisation=organisation,
+            report=report, response=response, published_on=published, uploaded_by=by,
+        )  # fmt: skip
         document.file.save(document.sha256, file, save=False)
         document.save()
         if queue:
             _queue(document)
     return document
+
+
+def _add_report(by: User, organisation: Organisation, fields: dict[str, Any]) -> Report:
+    """A report read in by a force covers that force; one read in by a national body covers all forces."""
+    if organisation.is_force:
+        return register_services.add_report(by, forces=[organisation], **fields)
+    return register_services.add_report(by, covers_all_forces=True, **fields)
 
 
 def _queue(document: SourceDocument) -> None:
