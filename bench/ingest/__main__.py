@@ -1,13 +1,14 @@
 """`python -m bench.ingest`: how well documents are read into proposed items and actions.
 
 Every document in bench/ingest/sources.json is read as the product reads an upload
-(`oversight.lib.documents.read_path`, or the plain text when the reader is not there yet), then
-reports and register entries go through `extract_report(text, published)` and responses through
-`extract_response(text)`. Proposals are matched to the hand-made labels in bench/ingest/labels.json
-as bench/ingest/scoring.py describes. Prints precision, recall and F1 per kind, attribute accuracy over
-matched items (reference, due date, deadline phrase, urgency, addressees, whole text), action
-precision, recall and status accuracy, and pages per second (reading and extraction together, the
-best of --repeat passes); lists every miss by document; writes bench/ingest/results.json.
+(`oversight.lib.documents.read_path`, or the plain text when the reader is not there yet). Reports
+go through `extract_report(text, published)`, register entries through `extract_register` (its
+entries' items; `extract_report` when there is none) and responses through `extract_response(text)`.
+Proposals are matched to the hand-made labels in bench/ingest/labels.json as bench/ingest/scoring.py
+describes. Prints precision, recall and F1 per kind, attribute accuracy over matched items
+(reference, due date, deadline phrase, urgency, addressees, whole text), action precision, recall
+and status accuracy, and pages per second (reading and extraction together, the best of --repeat
+passes); lists every miss by document; writes bench/ingest/results.json.
 
 Exit status 1 when the extraction functions cannot be imported.
 """
@@ -61,14 +62,22 @@ def reader() -> tuple[Reader, str]:
     return product, "oversight.lib.documents.read_path"
 
 
-def extractors() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
+def extractors() -> tuple[Callable[..., Any], ...] | None:
+    """extract_report, extract_response and the register reader (extract_register's items, else extract_report)."""
     # Looked up by name so this runs (and type-checks) before and after the rules land.
     module = importlib.import_module("oversight.lib.extraction")
     extract_report = getattr(module, "extract_report", None)
     extract_response = getattr(module, "extract_response", None)
     if extract_report is None or extract_response is None:
         return None
-    return extract_report, extract_response
+    extract_register = getattr(module, "extract_register", None)
+    if extract_register is None:
+        return extract_report, extract_response, extract_report
+
+    def register_items(text: str, published: dt.date | None) -> list[Any]:
+        return [entry.item for entry in extract_register(text, published)]
+
+    return extract_report, extract_response, register_items
 
 
 def plain(value: Any) -> Any:
@@ -86,7 +95,7 @@ def plain(value: Any) -> Any:
 
 def run_once(sources: list[dict[str, Any]], read: Reader, extract: tuple[Callable[..., Any], ...]) -> dict[str, Any]:
     """Read and extract every document once: proposals by file, pages and seconds taken."""
-    extract_report, extract_response = extract
+    extract_report, extract_response, extract_register = extract
     proposals: dict[str, dict[str, list[dict[str, Any]]]] = {}
     pages = 0
     began = time.perf_counter()
@@ -96,8 +105,10 @@ def run_once(sources: list[dict[str, Any]], read: Reader, extract: tuple[Callabl
         if source["kind"] == "response":
             proposals[source["file"]] = {"items": [], "actions": [plain(a) for a in extract_response(text)]}
         else:
-            published = dt.date.fromisoformat(source["published"])
-            proposals[source["file"]] = {"items": [plain(i) for i in extract_report(text, published)], "actions": []}
+            # No publication date known: read as the command reads a file without --published.
+            published = dt.date.fromisoformat(source["published"]) if source.get("published") else None
+            extract_items = extract_register if source["kind"] == "register" else extract_report
+            proposals[source["file"]] = {"items": [plain(i) for i in extract_items(text, published)], "actions": []}
     return {"proposals": proposals, "pages": pages, "seconds": time.perf_counter() - began}
 
 
