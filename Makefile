@@ -38,10 +38,15 @@ chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
 
+# The worker (background jobs: reading documents) runs beside the web server and stops with it,
+# on Ctrl-C or when the server exits: the trap kills the worker by its process id (without the
+# autoreloader, whose child process would outlive it; restart `make run` after changing a job).
 run: install
 	mkdir -p $(DATA_DIR)/staticfiles
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight load_demo
+	$(BIN)/oversight db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/oversight runserver $(HOST):$(PORT)
 
 # Start the demo again from nothing: deletes the local SQLite database and evidence files, then runs.

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from oversight.cases.api import router as cases_router
 from oversight.concurrency import ConcurrentEditError
+from oversight.ingest.api import router as ingest_router
 from oversight.recommendations.api import router as recommendations_router
 
 from .auth import TokenAuth
@@ -40,6 +41,7 @@ api = NinjaAPI(
 )
 api.add_router("/v1/recommendations/", recommendations_router)
 api.add_router("/v1/cases/", cases_router)
+api.add_router("/v1/ingest/", ingest_router)
 
 
 @api.exception_handler(Http404)
