@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import oversight
 from oversight.forms import GovukFormMixin
+from oversight.ingest.models import DocumentKind, Proposal, ProposalKind, ReadingStatus, SourceDocument
 from oversight.organisations.models import Organisation
 from oversight.recommendations import services
 from oversight.recommendations.models import Committee, TrackingRecord
@@ -97,7 +98,17 @@ def world(personas: Personas, case_personas: CasePersonas, ppda_case: Any, track
     committee = Committee.objects.create(name="Joint Audit Committee", organisation=pcc)
     committee.forces.set([wmp])
     response = services.start_response(report, wmp, personas.opcc_officer)
+    document = SourceDocument.objects.create(
+        sha256="0" * 64, original_name="response.txt", size=11, kind=DocumentKind.RESPONSE, organisation=pcc,
+        report=report, response=response, uploaded_by=personas.opcc_officer, status=ReadingStatus.READ,
+        text="I will act.",
+    )  # fmt: skip
+    proposal = Proposal.objects.create(
+        document=document, kind=ProposalKind.ACTION, text="I will act.", action_status="intended", span_start=0,
+        span_end=11,
+    )  # fmt: skip
     return {
+        "proposal": proposal,
         "tracking": tracking,
         "report": report,
         "committee": committee,
