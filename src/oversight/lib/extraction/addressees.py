@@ -47,7 +47,9 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
             r"\b(?:government|department\s+(?:for|of)\s+\w+|HMPPS|HM\s+Prison|probation|national\s+crime\s+agency|NCA"
             r"|local\s+authorit(?:y|ies)|NHS|health\s+bodies|ofsted|DfE|DHSC|DLUHC|HMCTS|courts?\s+and\s+tribunals"
             r"|police\s+digital\s+service|HMICFRS|inspectorate|fire\s+and\s+rescue\s+(?:services?|authorit(?:y|ies))"
-            r"|Welsh\s+Government|safeguarding\s+partners|victims['\u2019]?\s+commissioner|domestic\s+abuse\s+commissioner)\b",
+            r"|Welsh\s+Government|safeguarding\s+partners|victims['\u2019]?\s+commissioner|domestic\s+abuse\s+commissioner"
+            r"|working\s+group|steering\s+group|clinical\s+commissioning|community\s+safety\s+partnership"
+            r"|^(?:the|each|every)\s+(?:fire\s+and\s+rescue\s+)?services?)\b",
         ),
     )
 )
@@ -89,12 +91,25 @@ def _listed_subject(clause: str) -> str:
     return subject
 
 
+# "... advice ... provided by the NPCC": a body asked to act in the passive is addressed too.
+_AGENT = re.compile(
+    r"\b(?:provided|led|issued|produced|developed|published|given|supported|co-?ordinated|agreed|set)\s+by\s+"
+    r"(?P<who>[^.;,:]{3,80})",
+    re.IGNORECASE,
+)
+
+
 def addressees_of(text: str, to_line: str | None = None) -> tuple[ProposedAddressee, ...]:
     """The bodies `text` is addressed to, in the contract's order, each once."""
     phrases = []
     if to_line and (match := _TO_LINE.match(to_line)):
         phrases.append(match["who"])
     phrases.extend(_subjects(text))
+    # Named in passing ("provided by the force, staff associations ..."), "the force" is not an addressee.
+    named = [match["who"] for match in _AGENT.finditer(text)]
+    if not phrases:
+        # "That the proposed working group ... is established": the opening words name who acts.
+        named.append(re.sub(r"^\s*that\s+", "", text[:120], flags=re.IGNORECASE))
     found: set[ProposedAddressee] = set()
     for phrase in phrases:
         for addressee, pattern in PATTERNS:
@@ -102,6 +117,10 @@ def addressees_of(text: str, to_line: str | None = None) -> tuple[ProposedAddres
                 continue
             if pattern.search(phrase):
                 found.add(addressee)
+    for phrase in named:
+        found.update(addressee for addressee, pattern in PATTERNS[:-2] if pattern.search(phrase))
+        if not found and PATTERNS[-1][1].search(phrase):
+            found.add(A.OTHER)
     return tuple(addressee for addressee in ProposedAddressee if addressee in found)
 
 

@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from oversight.lib.deadlines import MONTH_PATTERN as _MONTH
 from oversight.lib.deadlines import MONTHS, read_deadline
 from oversight.lib.extraction.addressees import addressees_of, to_line
-from oversight.lib.extraction.model import ProposedItem, ProposedKind, RegisterEntry, Span, StatusEntry
-from oversight.lib.extraction.text import Line, clean_markup, split_lines
+from oversight.lib.extraction.model import (
+    ProposedAddressee,
+    ProposedItem,
+    ProposedKind,
+    RegisterEntry,
+    Span,
+    StatusEntry,
+)
+from oversight.lib.extraction.report import extract_report, is_item_heading
+from oversight.lib.extraction.text import clean_markup
 
 _SHORTCODE = re.compile(r"\[/?[a-z_]+\]", re.IGNORECASE)
 _DATE = re.compile(
@@ -31,8 +39,9 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _STATUS = re.compile(
-    r"^(?:(?:current\s+)?status\s*[:\-\u2013]?\s*)?(?P<status>awaiting\s+review|being\s+progressed|in\s+progress|"
-    r"completed?|closed|not\s+yet\s+reviewed)\b[\s.:,\u2013\u2014-]*(?P<rest>.*)$",
+    r"^(?:(?:current\s+)?status\s*[:\-\u2013]?\s*)?(?P<status>awaiting[\s-]+review|being[\s-]+progressed|in[\s-]+progress|"
+    r"completed?|closed|not[\s-]+yet[\s-]+reviewed|no[\s-]+further[\s-]+action[\s-]+needed|superseded)\b"
+    r"[\s.:,\u2013\u2014-]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _STATUS_VALUES = {
@@ -43,36 +52,160 @@ _STATUS_VALUES = {
     "completed": "complete",
     "closed": "complete",
     "not yet reviewed": "",
+    "no further action needed": "complete",
+    "superseded": "complete",
 }
-_TITLE_REF = re.compile(r"\((?P<ref>\d{3,6})\)\s*$")
-_REF_LINE = re.compile(
-    r"^(?:(?:HMICFRS\s+)?ref(?:erence)?(?:\s+(?:no|number))?\.?|(?P<label>recommendation|area\s+for\s+improvement|"
-    r"cause\s+of\s+concern|afi))\s*[:#]?\s*(?:no\.?\s*)?(?P<ref>\d{1,6}[a-z]?)\s*[:.)-]?\s*(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-_TYPE_LINE = re.compile(
-    r"^(?:type|category)\s*[:\-\u2013]\s*(?P<label>recommendation|area\s+for\s+improvement|cause\s+(?:of|for)\s+concern)",
-    re.IGNORECASE,
-)
+# Where an entry's history begins: "[on]9th February 2017 [status]awaiting-review[/status]", or a dated line.
+_HISTORY_START = re.compile(r"^\s*\[on\]|^\s*(?:date|status)\s*:", re.IGNORECASE | re.MULTILINE)
+_ON = re.compile(r"\[on\](?P<body>.*?)(?:\[/on\]|(?=\[on\])|\Z)", re.IGNORECASE | re.DOTALL)
+_STATUS_CODE = re.compile(r"\[status\](?P<status>[^\[]*)\[/status\]", re.IGNORECASE)
+_COMMENT = re.compile(r"\[comment\](?P<comment>.*?)(?:\[/comment\]|\Z)", re.IGNORECASE | re.DOTALL)
 
 
-@dataclass
-class _Entry:
-    start: int
-    ref: str | None = None
-    kind: ProposedKind = ProposedKind.RECOMMENDATION
-    text: list[tuple[int, int, str]] = field(default_factory=list)
-    history: list[StatusEntry] = field(default_factory=list)
-    end: int = 0
+def extract_register(text: str, published: dt.date | None) -> list[RegisterEntry]:
+    """Each item of the inspectorate's register with its dated status history, oldest first.
+
+    An entry is the inspectorate's reference (a title ending "(4822)"), the item's words, and its
+    history. The words are read as a report when they carry item headings ("Cause of concern" and
+    its recommendations); otherwise all of them are one item, whatever their paragraphs.
+    """
+    entries: list[RegisterEntry] = []
+    for start, end, ref in _blocks(text):
+        history_at = _history_start(text, start, end)
+        items = _items(text, start, history_at, published)
+        if not items:
+            continue
+        history = _history(text[history_at:end])
+        for number, item in enumerate(items):
+            entries.append(RegisterEntry(replace(item, ref=item.ref or (ref if number == 0 else None)), history))
+    return entries
 
 
-def _kind(label: str) -> ProposedKind:
-    label = label.lower()
-    if label.startswith(("area", "afi")):
-        return ProposedKind.AREA_FOR_IMPROVEMENT
-    if label.startswith("cause"):
-        return ProposedKind.CAUSE_OF_CONCERN
-    return ProposedKind.RECOMMENDATION
+def _blocks(text: str) -> list[tuple[int, int, str | None]]:
+    """(start, end, reference) of each entry: a title line ending in "(NNNN)" opens one."""
+    titles = [
+        (match.start(), match.end(), match["ref"])
+        for match in re.finditer(r"^[^\n]*\((?P<ref>\d{3,6})\)[ \t]*$", text, re.MULTILINE)
+    ]
+    if not titles:
+        return [(0, len(text), None)]
+    blocks = []
+    for number, (_, title_end, ref) in enumerate(titles):
+        end = titles[number + 1][0] if number + 1 < len(titles) else len(text)
+        blocks.append((title_end, end, ref))
+    return blocks
+
+
+def _history_start(text: str, start: int, end: int) -> int:
+    match = _HISTORY_START.search(text, start, end)
+    if match:
+        return match.start()
+    for line in re.finditer(r"^[^\n]+$", text[start:end], re.MULTILINE):
+        if _DATE.match(_SHORTCODE.sub(" ", line.group(0)).strip()) and line.start() > 0:
+            return start + line.start()
+    return end
+
+
+def _items(text: str, start: int, end: int, published: dt.date | None) -> list[ProposedItem]:
+    """The entry's items: read as a report when headed, else its words as one recommendation."""
+    part = text[:end]
+    found = [item for item in extract_report(part, published) if item.span.start >= start]
+    if found and is_item_heading(text[start:end]):
+        return [_for_a_force(item) for item in found]
+    words = [clean_markup(_SHORTCODE.sub(" ", line)) for line in text[start:end].split("\n")]
+    body = "\n".join(line for line in words if line)
+    if len(body) < 15:
+        return []
+    lead = len(text[start:end]) - len(text[start:end].lstrip())
+    trail = len(text[start:end]) - len(text[start:end].rstrip())
+    deadline = read_deadline(body, published)
+    item = ProposedItem(
+        kind=ProposedKind.RECOMMENDATION,
+        ref=None,
+        text=body,
+        span=Span(start + lead, end - trail),
+        addressees=addressees_of(body, to_line(body)),
+        deadline_text=deadline.text if deadline else None,
+        due=deadline.due if deadline else None,
+        urgent=deadline.urgent if deadline else False,
+        deadline_understood=deadline.understood if deadline else True,
+    )
+    return [_for_a_force(item)]
+
+
+def _for_a_force(item: ProposedItem) -> ProposedItem:
+    """A register entry is a force's: an item naming no one ("PPU personnel should be ...") is the force's."""
+    return item if item.addressees else replace(item, addressees=(ProposedAddressee.FORCES,))
+
+
+def _history(text: str) -> tuple[StatusEntry, ...]:
+    """The dated entries, oldest first: [on]date [status]...[/status] and [on]date [comment]...[/comment]."""
+    entries: list[StatusEntry] = []
+    if "[on]" in text.lower():
+        for match in _ON.finditer(text):
+            _add(entries, match["body"])
+    else:
+        for block in re.split(r"\n(?=\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}))", text):
+            _add(entries, block)
+    # A dated comment leaves the status where the last status put it: "its status then".
+    dated, status = [], ""
+    for entry in sorted(entries, key=lambda entry: entry.on):
+        status = entry.status or status
+        dated.append(replace(entry, status=status))
+    return tuple(dated)
+
+
+def _add(entries: list[StatusEntry], body: str) -> None:
+    """One dated entry; a comment dated like the status before it joins that status."""
+    date = _DATE.match(clean_markup(_SHORTCODE.sub(" ", body.split("[", 1)[0] if "[" in body else body)).strip())
+    if date is None:
+        date = _DATE.match(" ".join(body.split()))
+    on = _date(date) if date else None
+    if on is None:
+        return
+    status = ""
+    if code := _STATUS_CODE.search(body):
+        status = _status_value(code["status"])
+    comment = _comment(body, date)
+    if status == "" and (found := _STATUS.match(comment)):
+        status, comment = _status_value(found["status"]), found["rest"].strip()
+    if entries and entries[-1].on == on and (not status or not entries[-1].comment):
+        last = entries[-1]
+        entries[-1] = StatusEntry(on, last.status or status, _join(last.comment, comment))
+        return
+    entries.append(StatusEntry(on, status or _status_of_comment(comment), comment))
+
+
+def _comment(body: str, date: re.Match[str]) -> str:
+    if found := _COMMENT.search(body):
+        raw = found["comment"]
+    elif "[" in body:
+        raw = _STATUS_CODE.sub(" ", body.split("]", 1)[-1] if body.lstrip().startswith("[") else body)
+        raw = _STATUS_CODE.sub(" ", raw)
+        raw = raw[raw.find("\n") :] if "\n" in raw else ""
+    else:
+        raw = date["rest"]
+    lines = [clean_markup(_SHORTCODE.sub(" ", line)) for line in raw.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _status_value(words: str) -> str:
+    key = " ".join(words.replace("-", " ").lower().split())
+    return _STATUS_VALUES.get(key, "")
+
+
+def _join(first: str, second: str) -> str:
+    return f"{first}\n{second}".strip() if second else first
+
+
+def _status_of_comment(comment: str) -> str:
+    """A status the comment itself states; blank (not yet reviewed) when it states none."""
+    lowered = comment.lower()
+    if "being reviewed" in lowered or "awaiting review" in lowered:
+        return "awaiting_review"
+    if re.search(r"\bthis recommendation is (?:therefore )?complete\b", lowered):
+        return "complete"
+    return ""
 
 
 def _date(match: re.Match[str]) -> dt.date | None:
@@ -86,123 +219,3 @@ def _date(match: re.Match[str]) -> dt.date | None:
         return dt.date(int(match["y4"]), int(match["m4"]), int(match["d4"]))
     except (ValueError, KeyError):
         return None
-
-
-def _status_of_comment(comment: str) -> str:
-    lowered = comment.lower()
-    if "being reviewed" in lowered or "awaiting review" in lowered:
-        return "awaiting_review"
-    return ""
-
-
-@dataclass
-class _RegisterReader:
-    published: dt.date | None
-    entries: list[RegisterEntry] = field(default_factory=list)
-    entry: _Entry | None = None
-    pending_title: tuple[int, str | None] | None = None  # a report title line with the reference
-
-    def finish(self) -> None:
-        entry, self.entry = self.entry, None
-        if entry is None or not entry.text:
-            return
-        text = "\n".join(words for _, _, words in entry.text)
-        deadline = read_deadline(text, self.published)
-        item = ProposedItem(
-            kind=entry.kind,
-            ref=entry.ref,
-            text=text,
-            span=Span(entry.start, max(entry.end, entry.text[-1][1])),
-            addressees=addressees_of(text, to_line(text)),
-            deadline_text=deadline.text if deadline else None,
-            due=deadline.due if deadline else None,
-            urgent=deadline.urgent if deadline else False,
-            deadline_understood=deadline.understood if deadline else True,
-        )
-        history = sorted(entry.history, key=lambda status: status.on)
-        self.entries.append(RegisterEntry(item, tuple(history)))
-
-    def begin(self, start: int, ref: str | None, kind: ProposedKind = ProposedKind.RECOMMENDATION) -> _Entry:
-        self.finish()
-        self.entry = _Entry(start, ref, kind)
-        return self.entry
-
-
-def _words(line: Line, text: str) -> str:
-    return clean_markup(_SHORTCODE.sub(" ", text[line.start : line.end]))
-
-
-def extract_register(text: str, published: dt.date | None) -> list[RegisterEntry]:
-    """Each item of the inspectorate's register with its dated status history, oldest first."""
-    reader = _RegisterReader(published)
-    for line in split_lines(text):
-        words = _words(line, text)
-        if not words:
-            continue
-        cells = [clean_markup(cell) for cell in re.split(r"\s*\|\s*|\t", words) if clean_markup(cell)]
-        if len(cells) >= 2 and (match := _DATE.match(cells[0])):
-            _add_status(reader, line, match, " ".join(cells[1:]))
-            continue
-        if match := _DATE.match(words):
-            _add_status(reader, line, match, match["rest"])
-            continue
-        _read_register_line(reader, line, words)
-    reader.finish()
-    return reader.entries
-
-
-def _read_register_line(reader: _RegisterReader, line: Line, words: str) -> None:
-    entry = reader.entry
-    if (match := _TYPE_LINE.match(words)) and entry is not None:
-        entry.kind = _kind(match["label"])
-        return
-    if match := _REF_LINE.match(words):
-        _begin_at_reference(reader, line, match)
-        return
-    if match := _TITLE_REF.search(words):
-        reader.begin(line.start, match["ref"])
-        return
-    if entry is None:
-        return
-    if status := _STATUS.match(words):
-        if entry.history:
-            last = entry.history[-1]
-            entry.history[-1] = StatusEntry(
-                last.on, _STATUS_VALUES[status["status"].lower()], _join(last.comment, status["rest"])
-            )
-        return
-    if entry.history:
-        last = entry.history[-1]
-        comment = _join(last.comment, words)
-        entry.history[-1] = StatusEntry(last.on, last.status or _status_of_comment(comment), comment)
-        entry.end = line.end
-        return
-    entry.text.append((line.start, line.end, words))
-    entry.end = line.end
-
-
-def _begin_at_reference(reader: _RegisterReader, line: Line, match: re.Match[str]) -> None:
-    """A "Reference: 4822" or "Recommendation 3: ..." line: a new entry, unless it names the one begun."""
-    entry = reader.entry
-    if entry is None or entry.history or entry.text:
-        entry = reader.begin(line.start, match["ref"])
-    entry.ref = match["ref"]
-    if match["label"]:
-        entry.kind = _kind(match["label"])
-    if match["rest"]:
-        entry.text.append((line.start, line.end, match["rest"]))
-
-
-def _add_status(reader: _RegisterReader, line: Line, match: re.Match[str], rest: str) -> None:
-    on = _date(match)
-    if on is None or reader.entry is None or not reader.entry.text:
-        return
-    status, comment = "", rest.strip()
-    if found := _STATUS.match(comment):
-        status, comment = _STATUS_VALUES[found["status"].lower()], found["rest"].strip()
-    reader.entry.history.append(StatusEntry(on, status or _status_of_comment(comment), comment))
-    reader.entry.end = line.end
-
-
-def _join(first: str, second: str) -> str:
-    return f"{first}\n{second}".strip() if second else first

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from oversight.lib.deadlines import read_deadline
+from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, read_deadline
 from oversight.lib.extraction.addressees import addressees_of, to_line
 from oversight.lib.extraction.model import ProposedItem, ProposedKind, Span
 from oversight.lib.extraction.text import Line, Marker, clean_markup, looks_like_heading, split_lines
@@ -29,12 +29,13 @@ from oversight.lib.extraction.text import Line, Marker, clean_markup, looks_like
 K = ProposedKind
 _KIND_WORDS = (
     (K.RECOMMENDATION, r"recommendations?|recs?\b"),
-    (K.AREA_FOR_IMPROVEMENT, r"areas?\s+for\s+improvement|AFIs?\b"),
+    (K.AREA_FOR_IMPROVEMENT, r"areas?\s+for\s+improvement|actions?\s+for\s+further\s+improvement|AFIs?\b"),
     (K.CAUSE_OF_CONCERN, r"causes?\s+(?:of|for)\s+concern|CoCs?\b"),
 )
 _REF = r"(?:no\.?\s*)?(?P<ref>\d{1,6}(?:\.\d{1,3})*[a-z]?)\b"
 _SINGULAR = re.compile(
-    r"^(?P<label>recommendation|area\s+for\s+improvement|cause\s+(?:of|for)\s+concern|afi|coc)\b"
+    r"^(?P<label>recommendation|area\s+for\s+improvement|action\s+for\s+further\s+improvement|"
+    r"cause\s+(?:of|for)\s+concern|afi|coc)\b(?:\s*\((?:AFI|CoC)\))?"
     rf"(?:\s*{_REF})?\s*(?P<sep>[:.)\-\u2013\u2014]+)?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -97,6 +98,7 @@ class _Draft:
     first_indent: int = 0
     list_open: bool = False  # the last line ended "...should:", so bullets below are its own
     from_heading: bool = True
+    last_marker: Marker = Marker.NONE
 
     def add(self, line: Line, words: str | None = None) -> None:
         text = line.body if words is None else words
@@ -105,6 +107,7 @@ class _Draft:
         prefix = "" if line.marker in (Marker.NONE,) or not self.parts else _marker_text(line)
         self.parts.append((line.start, line.end, prefix + text))
         self.list_open = line.ends_open or (self.list_open and line.marker != Marker.NONE)
+        self.last_marker = line.marker
 
     @property
     def text(self) -> str:
@@ -128,18 +131,22 @@ class _Reader:
     draft: _Draft | None = None
     plural: ProposedKind | None = None  # under a "Recommendations" heading
     cause: int | None = None  # the cause of concern recommendations now sit under
+    section_published: dt.date | None = None  # "... published on 30th June 2022": what the items below count from
 
     def close(self) -> None:
         draft, self.draft = self.draft, None
         if draft is None or not draft.parts:
             return
         text = draft.text.strip()
-        if not _is_item_text(text, draft.kind):
+        if not _is_item_text(text, draft.kind, draft.from_heading):
             return
         self._propose(draft.kind, draft.ref, text, Span(draft.start, draft.end))
+        if draft.kind == K.CAUSE_OF_CONCERN:
+            # A cause's recommendations follow it, with or without a "Recommendations" heading.
+            self.plural = K.RECOMMENDATION
 
     def _propose(self, kind: ProposedKind, ref: str | None, text: str, span: Span) -> None:
-        deadline = read_deadline(text, self.published)
+        deadline = read_deadline(text, self.section_published or self.published)
         if kind == K.CAUSE_OF_CONCERN:
             self.cause = len(self.items)
         elif kind == K.AREA_FOR_IMPROVEMENT:
@@ -166,14 +173,20 @@ class _Reader:
         return self.draft
 
 
-def _is_item_text(text: str, kind: ProposedKind) -> bool:
-    """Whether the words read under an item heading are an item (not a note, mention or update)."""
+def _is_item_text(text: str, kind: ProposedKind, from_heading: bool = True) -> bool:
+    """Whether the words read under an item heading are an item (not a note, mention or update).
+
+    Under a heading naming the item any wording will do ("That all domestic abuse incidents are
+    offered a referral ..."); read from a list, an item must ask for something ("should").
+    """
     flat = " ".join(text.split())
     if len(flat) < 15 or _COMMITTEE_NOTE.search(flat[:300]):
         return False
     if kind == K.CAUSE_OF_CONCERN:
         return not _NOT_ITEM_START.match(flat) or bool(_DIRECTIVE.search(flat))
-    return bool(_DIRECTIVE.search(flat) or to_line(text)) and not _NOT_ITEM_START.match(flat)
+    if _NOT_ITEM_START.match(flat):
+        return False
+    return from_heading or bool(_DIRECTIVE.search(flat) or to_line(text))
 
 
 def _singular_heading(line: Line) -> tuple[ProposedKind, str | None, str] | None:
@@ -188,6 +201,11 @@ def _singular_heading(line: Line) -> tuple[ProposedKind, str | None, str] | None
     if rest and (_MENTION_VERB.match(rest) or (not match["sep"] and not match["ref"] and rest[:1].islower())):
         return None
     return _kind_of(match["label"]), match["ref"], rest
+
+
+def is_item_heading(text: str) -> bool:
+    """Whether `text` has a heading naming an item ("Cause of concern", "Recommendation 3")."""
+    return any(_singular_heading(line) or _plural_heading(line) for line in split_lines(text))
 
 
 def _plural_heading(line: Line) -> ProposedKind | None:
@@ -221,7 +239,7 @@ def _table_cells(line: Line, text: str) -> list[tuple[int, int, str]] | None:
     return cells
 
 
-def _read_table_row(reader: _Reader, cells: list[tuple[int, int, str]], columns: list[str]) -> None:
+def _read_table_row(reader: _Reader, cells: list[tuple[int, int, str]]) -> None:
     texts = [(start, end, words) for start, end, words in cells if _DIRECTIVE.search(words)]
     if not texts:
         return
@@ -274,49 +292,79 @@ def _continues(draft: _Draft, line: Line) -> bool:
     """Whether `line` is more of the item being read."""
     if not draft.parts:
         return True
+    opened = draft.list_open or draft.parts[-1][2].rstrip().endswith(":")
     if line.marker != Marker.NONE:
+        if draft.kind == K.CAUSE_OF_CONCERN and not opened:
+            return False  # the cause's recommendations, not more of the cause
         if draft.from_heading:
-            return True
+            # A bullet after a finished sentence is a comment on the item ("In response to AFI 7, ...").
+            return opened or draft.last_marker != Marker.NONE
         # Under a plural heading a bullet like the item's own first one starts the next item.
         same_level = line.marker == draft.first_marker and line.indent <= draft.first_indent
         return draft.list_open or not same_level
-    if draft.list_open and not line.blank_before:
+    if opened:
         return True
-    if draft.parts and draft.parts[-1][2].rstrip().endswith(":"):
-        return True
-    return draft.from_heading and bool(_DIRECTIVE.search(line.body)) and not _NOT_ITEM_START.match(line.body)
+    if _NOT_ITEM_START.match(line.body) or not draft.from_heading:
+        return False
+    directive = bool(_DIRECTIVE.search(line.body))
+    if draft.kind == K.CAUSE_OF_CONCERN:
+        return not directive and not line.blank_before
+    return directive or not line.blank_before
 
 
 def extract_report(text: str, published: dt.date | None) -> list[ProposedItem]:
     """Every cause of concern, recommendation and area for improvement in a report or committee paper."""
     reader = _Reader(published)
-    columns: list[str] = []
     for line in split_lines(text):
-        cells = _table_cells(line, text)
-        if cells is not None:
-            if cells and not any(_DIRECTIVE.search(words) for _, _, words in cells):
-                columns = [words.lower() for _, _, words in cells]
-                if _plural_from_columns(columns):
-                    reader.plural = _plural_from_columns(columns)
-            elif cells:
-                _read_table_row(reader, cells, columns)
-            continue
-        if heading := _singular_heading(line):
-            kind, ref, rest = heading
-            draft = reader.start(kind, ref, line)
-            if rest:
-                draft.add(line, rest)
-            reader.plural = None
-            continue
-        if (plural := _plural_heading(line)) is not None:
-            reader.close()
-            reader.plural = plural
-            continue
-        if _read_inline_refs(reader, line, text):
-            continue
-        _read_line(reader, line)
+        if not _read_table_line(reader, line, text):
+            _read_report_line(reader, line, text)
     reader.close()
     return reader.items
+
+
+def _read_table_line(reader: _Reader, line: Line, text: str) -> bool:
+    """A table's header row sets the kind of the rows below; a row with an item's text is one."""
+    cells = _table_cells(line, text)
+    if cells is None:
+        return False
+    if cells and not any(_DIRECTIVE.search(words) for _, _, words in cells):
+        reader.plural = _plural_from_columns([words.lower() for _, _, words in cells]) or reader.plural
+    elif cells:
+        _read_table_row(reader, cells)
+    return True
+
+
+def _read_report_line(reader: _Reader, line: Line, text: str) -> None:
+    if heading := _singular_heading(line):
+        kind, ref, rest = heading
+        draft = reader.start(kind, ref, line)
+        if rest:
+            draft.add(line, rest)
+        reader.plural = None
+    elif (plural := _plural_heading(line)) is not None:
+        reader.close()
+        reader.plural = plural
+    elif not _read_inline_refs(reader, line, text):
+        if (published := _section_published(line)) is not None:
+            reader.close()
+            reader.section_published = published
+        else:
+            _read_line(reader, line)
+
+
+_PUBLISHED_ON = re.compile(r"\bpublished\s+(?:on\s+)?(?:the\s+)?(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})")
+
+
+def _section_published(line: Line) -> dt.date | None:
+    """The date in a heading like "The Police Perpetrated Domestic Abuse ... published on 30th June 2022"."""
+    if not (line.heading or looks_like_heading(line) or len(line.body) < 160):
+        return None
+    if (match := _PUBLISHED_ON.search(line.body)) is None:
+        return None
+    try:
+        return due_date_from_phrase(f"by {match['date']}", dt.date.min).due
+    except DeadlinePhraseError:
+        return None
 
 
 def _plural_from_columns(columns: list[str]) -> ProposedKind | None:

@@ -25,7 +25,8 @@ _ACTOR = (
 _INTENDED = re.compile(
     rf"\b{_ACTOR}\s+(?:will|shall|intends?\s+to|plans?\s+to|aims?\s+to|am\s+going\s+to|are\s+going\s+to|is\s+going\s+to|"
     r"propose\s+to|proposes\s+to|(?:am|are|is)\s+(?:fully\s+)?committed\s+to|commits?\s+to|(?:have|has)\s+committed\s+to|"
-    r"(?:am|are|is)\s+planning\s+to|(?:would|will)\s+be\s+(?:looking|seeking|working|exploring))\b"
+    r"(?:am|are|is)\s+planning\s+to|(?:would|will)\s+be\s+(?:looking|seeking|working|exploring)|"
+    r"(?:am|are|is)\s+(?:currently\s+|also\s+|now\s+)*working\s+(?:with|to|on|alongside))\b"
     r"|\b(?:steps|actions)\s+(?:I|we)\s+(?:intend|plan|propose|will)\b",
     re.IGNORECASE,
 )
@@ -34,7 +35,8 @@ _TAKEN = re.compile(
     r"(?!been\b|seen\b|noted\b|read\b|heard\b|welcomed\b|received\b|had\b|committed\b|always\b|considered\b|"
     r"concerns?\b|no\b|not\b|every\b|a\s)(?:\w+ed|established|undertaken|written|begun|set\s+up|made|built|taken|run|held|"
     r"given|done|brought|sought|led\s+(?:me|us)\s+to|put\s+in\s+place|met|spoken|begun|set)\b"
-    rf"|\b{_ACTOR}\s+(?:am|are|is)\s+(?:currently\s+|already\s+|now\s+|also\s+)*(?:working|requiring|funding|"
+    r"|\b(?:has|have)\s+(?:recently\s+|now\s+)?led\s+(?:me|us)\s+to\b|\b(?:OPCC|PCC|office)[-\s](?:led|funded|commissioned)\b"
+    rf"|\b{_ACTOR}\s+(?:am|are|is)\s+(?:currently\s+|already\s+|now\s+|also\s+)*(?:requiring|funding|"
     r"commissioning|delivering|developing|reviewing|investing|leading|supporting\s+the\s+force\s+to)\b"
     r"|\b(?:has|have)\s+(?:now\s+|already\s+|recently\s+)?been\s+(?:established|introduced|commissioned|appointed|"
     r"created|set\s+up|launched|implemented|completed|developed|put\s+in\s+place|delivered|funded|agreed|adopted|"

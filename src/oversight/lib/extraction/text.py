@@ -8,6 +8,7 @@ stripped from what the rules read, never from the offsets.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -89,22 +90,53 @@ def _is_bold_line(raw: str) -> bool:
     )
 
 
+_INLINE_BULLET = re.compile(r"(?<=\S)\s+(?=[\u2022\u00b7\u25aa]\s)")
+
+
+def _pieces(raw: str) -> list[tuple[int, str]]:
+    """A line cut where a bullet glyph stands mid-line ("... powers. \u2022 To improve ..."), with offsets."""
+    cuts = [0] + [match.end() for match in _INLINE_BULLET.finditer(raw)] + [len(raw)]
+    return [(start, raw[start:end]) for start, end in itertools.pairwise(cuts) if raw[start:end].strip()]
+
+
 def split_lines(text: str) -> list[Line]:
-    """Every non-blank line of `text`, in order."""
+    """Every non-blank line of `text`, in order; a line broken mid-sentence is joined to the one before."""
     lines: list[Line] = []
     blank_before, offset = True, 0
-    for raw in text.split("\n"):
-        line_start, offset = offset, offset + len(raw) + 1
-        if not raw.strip():
+    for whole in text.split("\n"):
+        line_start, offset = offset, offset + len(whole) + 1
+        if not whole.strip():
             blank_before = True
             continue
-        indent = len(raw) - len(raw.lstrip())
-        heading = raw.lstrip().startswith("#") or _is_bold_line(raw)
-        marker, label, rest = _marker(clean_markup(raw))
-        end = line_start + len(raw.rstrip())
-        lines.append(Line(line_start + indent, end, indent, blank_before, marker, label, rest, heading))
-        blank_before = False
+        for piece_offset, raw in _pieces(whole):
+            line = _line(raw, line_start + piece_offset, blank_before)
+            if lines and _runs_on(lines[-1], line):
+                line = _joined(lines[-1], line)
+                lines.pop()
+            lines.append(line)
+            blank_before = False
     return lines
+
+
+def _line(raw: str, start: int, blank_before: bool) -> Line:
+    indent = len(raw) - len(raw.lstrip())
+    heading = raw.lstrip().startswith("#") or _is_bold_line(raw)
+    marker, label, rest = _marker(clean_markup(raw))
+    return Line(start + indent, start + len(raw.rstrip()), indent, blank_before, marker, label, rest, heading)
+
+
+def _runs_on(previous: Line, line: Line) -> bool:
+    """A PDF's line break in mid-sentence (even across a blank line): the next line carries on in lower case."""
+    if line.marker != Marker.NONE or previous.heading or line.heading or not line.body:
+        return False
+    return not previous.body.rstrip().endswith((".", ":", ";", "!", "?", '"', "\u201d")) and line.body[0].islower()
+
+
+def _joined(previous: Line, line: Line) -> Line:
+    body = f"{previous.body[:-1]}{line.body}" if previous.body.endswith("-") else f"{previous.body} {line.body}"
+    return Line(
+        previous.start, line.end, previous.indent, previous.blank_before, previous.marker, previous.label, body, False
+    )
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]?\s+(?=[\"\u201c(\u2018]?[A-Z0-9])")
