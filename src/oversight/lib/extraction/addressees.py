@@ -48,6 +48,7 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
             r"|local\s+authorit(?:y|ies)|NHS|health\s+bodies|ofsted|DfE|DHSC|DLUHC|HMCTS|courts?\s+and\s+tribunals"
             r"|police\s+digital\s+service|HMICFRS|inspectorate|fire\s+and\s+rescue\s+(?:services?|authorit(?:y|ies))"
             r"|Welsh\s+Government|safeguarding\s+partners|victims['\u2019]?\s+commissioner|domestic\s+abuse\s+commissioner"
+            r"|chief\s+fire\s+officers?|fire\s+standards\s+board|cabinet\s+office|HM\s+Treasury|ministry\s+of\s+(?!justice)\w+"
             r"|working\s+group|steering\s+group|clinical\s+commissioning|community\s+safety\s+partnership"
             r"|^(?:the|each|every)\s+(?:fire\s+and\s+rescue\s+)?services?)\b",
         ),

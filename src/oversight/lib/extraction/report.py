@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, read_deadline
 from oversight.lib.extraction.addressees import addressees_of, to_line
-from oversight.lib.extraction.model import ProposedItem, ProposedKind, Span
+from oversight.lib.extraction.model import ProposedAddressee, ProposedItem, ProposedKind, Span
 from oversight.lib.extraction.text import Line, Marker, clean_markup, looks_like_heading, split_lines
 
 K = ProposedKind
@@ -71,6 +71,7 @@ _INLINE_REF = re.compile(
     r"(?:no\.?|ref\.?|reference)?\s*(?P<ref>\d{3,6})\)[.:]?\s*",
     re.IGNORECASE,
 )
+_FORCE_SUBJECT = re.compile(r"^\s*(?:the|this)\s+force\b", re.IGNORECASE)
 _NEXT_TITLE = re.compile(r"[.;]\s*(?:\d{1,2}\.\s*)?(?:[a-z]\.\s*)?[A-Z][^.;()]*\s*$")
 _TABLE_REF = re.compile(
     r"^(?:(?P<label>rec(?:ommendation)?|afi|area\s+for\s+improvement|coc|cause\s+of\s+concern)\s*)?"
@@ -152,6 +153,8 @@ class _Reader:
         elif kind == K.AREA_FOR_IMPROVEMENT:
             self.cause = None
         addressees = addressees_of(text, to_line(text))
+        if kind == K.CAUSE_OF_CONCERN and not addressees and _FORCE_SUBJECT.match(text):
+            addressees = (ProposedAddressee.FORCES,)  # "The force doesn't respond ...": a cause in a force
         self.items.append(
             ProposedItem(
                 kind=kind,
@@ -302,8 +305,8 @@ def _continues(draft: _Draft, line: Line) -> bool:
         # Under a plural heading a bullet like the item's own first one starts the next item.
         same_level = line.marker == draft.first_marker and line.indent <= draft.first_indent
         return draft.list_open or not same_level
-    if opened:
-        return True
+    if draft.parts[-1][2].rstrip().endswith((":", ",", " and", " or")):
+        return True  # a sentence carried on, not a list closed ("...; and" ends a list's last but one)
     if _NOT_ITEM_START.match(line.body) or not draft.from_heading:
         return False
     directive = bool(_DIRECTIVE.search(line.body))
