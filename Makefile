@@ -59,9 +59,11 @@ lint: install
 	$(BIN)/ruff format --check src tests e2e bench
 	$(BIN)/mypy
 
-# The national-scale workforce benchmark (not a test): prints a table, writes bench/results.json.
+# The national-scale workforce benchmark (not a test): prints a table, writes bench/results.json; then the
+# document reading benchmark (bench/ingest/): precision and recall on labelled real documents, bench/ingest/results.json.
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.ingest
 
 # The side-channel probe (not a test): response times for a locked case against an unknown one, per
 # route; prints a table, writes bench/sidechannel.json. A few minutes.
