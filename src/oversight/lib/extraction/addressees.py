@@ -26,7 +26,7 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
             r"|mayor'?s\s+office\s+for\s+policing(?:\s+and\s+crime)?|MOPAC|police\s+authorit(?:y|ies)|APCC)\b",
         ),
         (A.NPCC, r"\bnational\s+police\s+chiefs['\u2019]?\s+council\b|\bNPCC\b"),
-        (A.COLLEGE_OF_POLICING, r"\bcollege\s+of\s+policing\b|\bthe\s+college\b"),
+        (A.COLLEGE_OF_POLICING, r"\bcollege\s+of\s+policing\b|\bthe\s+college\b(?!\s+of\s+(?!policing)\w)"),
         (A.IOPC, r"\bindependent\s+office\s+for\s+police\s+conduct\b|\bIOPC\b"),
         (
             A.HOME_OFFICE,
@@ -56,7 +56,7 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
 )
 
 # The words just before "should" (or must, need to, are to): the item's subject.
-_DIRECTIVE = re.compile(r"\b(?:should|must|needs?\s+to|are\s+to|is\s+to|ought\s+to|to\s+(?=ensure\b))\b", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"\b(?:should|must|needs?\s+to|are\s+to|is\s+to|ought\s+to)\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.;:!?\n]|\bthat\b|\bwhere\b|\band\s+(?=\w+\s+should))", re.IGNORECASE)
 # "By 31 March 2025, chief constables should": a leading deadline or connective is not the subject.
 _LEAD_IN = re.compile(

@@ -139,8 +139,18 @@ def _runs_on(previous: Line, line: Line) -> bool:
         return False  # rows of a table
     if previous.body.rstrip().endswith((".", ":", ";", "!", "?", '"', "\u201d")) or _ITEM_WORDS.match(line.body):
         return False
-    # A long line without a sentence's end is one a PDF wrapped; a short one may be a heading.
-    return line.body[0].islower() or (len(previous.body) >= 60 and previous.marker == Marker.NONE)
+    if line.body[0].islower():
+        return True
+    # A long line of prose without a sentence's end, straight above, is one a PDF wrapped; a line of
+    # capitalised words is a title ("... Findings published on 30th June 2022").
+    words = previous.body.split()
+    capitalised = sum(word[:1].isupper() for word in words)
+    return (
+        not line.blank_before
+        and len(previous.body) >= 60
+        and previous.marker == Marker.NONE
+        and capitalised * 2 < len(words)
+    )
 
 
 def _joined(previous: Line, line: Line) -> Line:
