@@ -208,3 +208,40 @@ def test_the_rules_import_no_django() -> None:
         "sys.exit(any(name == 'django' or name.startswith('django.') for name in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0  # noqa: S603
+
+
+def test_items_named_after_a_sentences_end_in_minutes_read_as_one_paragraph() -> None:
+    minutes = (
+        "Members considered a report and the following points were made. Action for Further Improvement (AFI) 7 "
+        "- the Force should ensure that effective external scrutiny takes place.\n\n"
+        "- In response to a question the Assistant Commissioner confirmed the terms. AFI 11 - the Force should "
+        "ensure its counter-corruption unit has enough capability.\n"
+    )
+    items = extract_report(minutes, None)
+    assert [(item.kind, item.ref, item.text) for item in items] == [
+        (K.AREA_FOR_IMPROVEMENT, "7", "the Force should ensure that effective external scrutiny takes place."),
+        (K.AREA_FOR_IMPROVEMENT, "11", "the Force should ensure its counter-corruption unit has enough capability."),
+    ]
+    assert all(minutes[item.span.start : item.span.end].endswith(item.text) for item in items)
+
+
+def test_a_sentence_about_publication_does_not_move_the_date_deadlines_count_from() -> None:
+    text = (
+        "The report was published on 5 May 2021.\n\nRecommendation 1\nWithin six months, the force should "
+        "review its policy.\n"
+    )
+    [item] = extract_report(text, dt.date(2023, 1, 10))
+    assert item.due == dt.date(2023, 7, 10)
+
+
+def test_the_reports_prose_run_on_after_a_bullet_is_not_the_item() -> None:
+    text = (
+        "Areas for improvement\n\n- The force should improve data sharing with partners.\n"
+        "- The force should ensure that changes to the grade of responses do not suppress demand. "
+        "We set out our detailed findings below. The\n\nAssessing current demand\n"
+    )
+    items = extract_report(text, None)
+    assert [item.text for item in items] == [
+        "The force should improve data sharing with partners.",
+        "The force should ensure that changes to the grade of responses do not suppress demand.",
+    ]

@@ -402,8 +402,8 @@ _PUBLISHED_ON = re.compile(r"\bpublished\s+(?:on\s+)?(?:the\s+)?(?P<date>\d{1,2}
 
 def _section_published(line: Line) -> dt.date | None:
     """The date in a heading like "The Police Perpetrated Domestic Abuse ... published on 30th June 2022"."""
-    if not (line.heading or looks_like_heading(line) or len(line.body) < 160):
-        return None
+    if not (line.heading or looks_like_heading(line) or len(line.body) < 160) or line.body.rstrip().endswith("."):
+        return None  # a sentence saying when something was published is not a section's title
     if (match := _PUBLISHED_ON.search(line.body)) is None:
         return None
     try:
