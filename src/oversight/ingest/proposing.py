@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from importlib import import_module
-from typing import Any
+from collections.abc import Sequence
 
+from oversight.lib import extraction
 from oversight.lib.extraction.model import ProposedAction, ProposedAddressee, ProposedItem, RegisterEntry
 from oversight.recommendations.models import Addressee, ItemKind
 
@@ -44,20 +43,14 @@ def register_addressees(proposed: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _rule(name: str) -> Callable[..., Any]:
-    # Looked up when called: the rules live in lib.extraction, which this app only calls.
-    rule: Callable[..., Any] = getattr(import_module("oversight.lib.extraction"), name)
-    return rule
-
-
 def extract(document: SourceDocument, text: str) -> list[Proposal]:
     """Run the rules for the document's kind and turn what they propose into unsaved rows."""
     if document.kind == DocumentKind.RESPONSE:
-        return [_action(document, action) for action in _rule("extract_response")(text)]
+        return _answering([_action(document, action) for action in extraction.extract_response(text)], document)
     if document.kind == DocumentKind.REGISTER:
-        entries = _rule("extract_register")(text, document.published_on)
+        entries = extraction.extract_register(text, document.published_on)
         return _items(document, [entry.item for entry in entries], entries)
-    return _items(document, _rule("extract_report")(text, document.published_on), None)
+    return _items(document, extraction.extract_report(text, document.published_on), None)
 
 
 def _items(
@@ -100,6 +93,18 @@ def _action(document: SourceDocument, action: ProposedAction) -> Proposal:
         span_start=action.span.start,
         span_end=action.span.end,
     )
+
+
+def _answering(actions: list[Proposal], document: SourceDocument) -> list[Proposal]:
+    """Each action linked to the report's recommendation it names (by reference or number), if any."""
+    if document.report is None:
+        return actions
+    recommendations = list(document.report.items.recommendations())
+    for action in actions:
+        named = action.answers.strip().lower()
+        found = [i for i in recommendations if named and named in (i.reference.lower(), i.number.lower())]
+        action.answers_item = found[0] if found else (recommendations[0] if len(recommendations) == 1 else None)
+    return actions
 
 
 def comparable(text: str) -> str:

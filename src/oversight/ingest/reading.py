@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from oversight.lib import documents
 from oversight.lib.documents import CleanDocument, DocumentError
 
 from .models import Decision, Proposal, ReadingStatus, SourceDocument
@@ -71,11 +71,9 @@ def _read(document: SourceDocument, progress: Progress | None) -> CleanDocument:
 
     with document.file.open("rb") as stored:
         data = stored.read(settings.INGEST_MAX_BYTES + 1)
-    read_document = getattr(import_module("oversight.lib.documents"), "read_document")  # noqa: B009
-    clean: CleanDocument = read_document(
+    return documents.read_document(
         data, document.original_name, max_bytes=settings.INGEST_MAX_BYTES, progress=on_progress
     )
-    return clean
 
 
 def _finish(document: SourceDocument, clean: CleanDocument, proposals: list[Proposal]) -> None:
