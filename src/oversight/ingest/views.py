@@ -197,6 +197,9 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
 def _initial(proposal: Proposal) -> dict[str, Any]:
     names = ("item_kind", "reference", "text", "addressees", "deadline_phrase", "due_on", "urgent")
     initial = {name: getattr(proposal, name) for name in names}
+    # The due date worked out from a phrase is not offered back as if entered by hand: a new phrase
+    # that cannot be read then asks for a date, instead of keeping the old one silently.
+    initial["due_on"] = None if proposal.deadline_understood else proposal.due_on
     initial |= {"action_status": proposal.action_status, "answers_item": proposal.answers_item_id}
     return initial | {"version": proposal.document.version}
 
