@@ -4,8 +4,8 @@ Rules: "within N units" (also "in the next N units", "over the next N units") co
 publication date; "by <month> <year>" means the last day of that month; "by <day> <month> <year>"
 (also "not later than", "no later than") means that day; "before <day> <month> <year>" the day
 before; "by the end of <year>" 31 December; "by the end of the financial year 2023/24" 31 March
-2024; "immediately", "with immediate effect", "as a matter of urgency", "without delay" and "as
-soon as possible" have no due date (they are urgent from publication, never "overdue from the day
+2024; "immediately", "with immediate effect", "as a matter of urgency" and "without delay" have
+no due date (they are urgent from publication, never "overdue from the day
 after"); no phrase means no deadline. An unrecognised phrase ("by autumn 2024") is an error, never
 a guess: `read_deadline` returns it as found but not understood, so a person sees it.
 """
@@ -82,11 +82,10 @@ _VAGUE = (
     rf"|{_BY}\s+(?:the\s+)?end\s+of\s+(?:the\s+)?(?:q[1-4]|(?:first|second|third|fourth|final)\s+quarter)(?:\s+(?:of\s+)?(?:{_FINANCIAL_YEAR}|{_YEAR}))?"
     r"|within\s+(?:the\s+next\s+)?(?:a\s+few|few|several|some)\s+(?:days|weeks|months|years)"
     r"|in\s+the\s+(?:coming|next\s+few)\s+(?:weeks|months)"
+    # "As soon as possible" sets no date and inspectorates do not use it for "now": shown, not read.
+    r"|as\s+(?:soon|quickly)\s+as\s+(?:is\s+)?(?:reasonably\s+)?(?:possible|practicable)"
 )
-_URGENT = (
-    r"with\s+immediate\s+effect|as\s+a\s+matter\s+of\s+(?:urgency|priority\s+and\s+urgency)|without\s+delay"
-    r"|as\s+soon\s+as\s+(?:is\s+)?(?:reasonably\s+)?(?:possible|practicable)"
-)
+_URGENT = r"with\s+immediate\s+effect|as\s+a\s+matter\s+of\s+(?:urgency|priority\s+and\s+urgency)|without\s+delay"
 # "immediately" is a deadline where it governs the item ("should immediately", "Immediately, ..."),
 # not where it describes practice ("respond immediately to calls" reads the same, so it counts too
 # only after should/must/will/to).

@@ -26,7 +26,7 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
             r"|mayor'?s\s+office\s+for\s+policing(?:\s+and\s+crime)?|MOPAC|police\s+authorit(?:y|ies)|APCC)\b",
         ),
         (A.NPCC, r"\bnational\s+police\s+chiefs['\u2019]?\s+council\b|\bNPCC\b"),
-        (A.COLLEGE_OF_POLICING, r"\bcollege\s+of\s+policing\b|\bthe\s+college\b"),
+        (A.COLLEGE_OF_POLICING, r"\bcollege\s+of\s+policing\b|\bthe\s+college\b(?!\s+of\s+(?!policing)\w)"),
         (A.IOPC, r"\bindependent\s+office\s+for\s+police\s+conduct\b|\bIOPC\b"),
         (
             A.HOME_OFFICE,
@@ -48,6 +48,7 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
             r"|local\s+authorit(?:y|ies)|NHS|health\s+bodies|ofsted|DfE|DHSC|DLUHC|HMCTS|courts?\s+and\s+tribunals"
             r"|police\s+digital\s+service|HMICFRS|inspectorate|fire\s+and\s+rescue\s+(?:services?|authorit(?:y|ies))"
             r"|Welsh\s+Government|safeguarding\s+partners|victims['\u2019]?\s+commissioner|domestic\s+abuse\s+commissioner"
+            r"|chief\s+fire\s+officers?|fire\s+standards\s+board|cabinet\s+office|HM\s+Treasury|ministry\s+of\s+(?!justice)\w+"
             r"|working\s+group|steering\s+group|clinical\s+commissioning|community\s+safety\s+partnership"
             r"|^(?:the|each|every)\s+(?:fire\s+and\s+rescue\s+)?services?)\b",
         ),
@@ -55,7 +56,7 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
 )
 
 # The words just before "should" (or must, need to, are to): the item's subject.
-_DIRECTIVE = re.compile(r"\b(?:should|must|needs?\s+to|are\s+to|is\s+to|ought\s+to|to\s+(?=ensure\b))\b", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"\b(?:should|must|needs?\s+to|are\s+to|is\s+to|ought\s+to)\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.;:!?\n]|\bthat\b|\bwhere\b|\band\s+(?=\w+\s+should))", re.IGNORECASE)
 # "By 31 March 2025, chief constables should": a leading deadline or connective is not the subject.
 _LEAD_IN = re.compile(

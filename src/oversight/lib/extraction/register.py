@@ -161,7 +161,7 @@ def _add(entries: list[StatusEntry], body: str) -> None:
     if date is None:
         date = _DATE.match(" ".join(body.split()))
     on = _date(date) if date else None
-    if on is None:
+    if date is None or on is None:
         return
     status = ""
     if code := _STATUS_CODE.search(body):
@@ -183,8 +183,8 @@ def _comment(body: str, date: re.Match[str]) -> str:
         raw = _STATUS_CODE.sub(" ", body.split("]", 1)[-1] if body.lstrip().startswith("[") else body)
         raw = _STATUS_CODE.sub(" ", raw)
         raw = raw[raw.find("\n") :] if "\n" in raw else ""
-    else:
-        raw = date["rest"]
+    else:  # "12/05/2023 | Being progressed | Data published monthly."
+        raw = " ".join(cell.strip() for cell in re.split(r"[|\t]", date["rest"]) if cell.strip())
     lines = [clean_markup(_SHORTCODE.sub(" ", line)) for line in raw.split("\n")]
     return "\n".join(line for line in lines if line)
 

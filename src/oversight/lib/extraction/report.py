@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, read_deadline
 from oversight.lib.extraction.addressees import addressees_of, to_line
-from oversight.lib.extraction.model import ProposedItem, ProposedKind, Span
+from oversight.lib.extraction.model import ProposedAddressee, ProposedItem, ProposedKind, Span
 from oversight.lib.extraction.text import Line, Marker, clean_markup, looks_like_heading, split_lines
 
 K = ProposedKind
@@ -63,7 +63,8 @@ _NOT_ITEM_START = re.compile(
     r"^(?:we\s+(?:made|have\s+made|found|also|are|will|have|set|previously|said|looked|recommended)|"
     r"in\s+(?:our|the|\d{4})\b|this\s+(?:report|inspection|paper|is)|these\s+(?:will|are|were|recommendations)|"
     r"the\s+(?:committee|board|report|inspection|recommendations?)\b|since\b|progress\b|update\b|status\b|"
-    r"I\s|as\s+the\b|there\s+(?:is|are|were)\b|it\s+is\b|further\s+to)",
+    r"I\s|as\s+the\b|there\s+(?:is|are|were)\b|it\s+is\b|further\s+to|the\s+full\s+report\b|"
+    r"more\s+information\b|for\s+more\b|our\s+(?:findings|detailed|inspection|report)\b)",
     re.IGNORECASE,
 )
 _INLINE_REF = re.compile(
@@ -71,6 +72,7 @@ _INLINE_REF = re.compile(
     r"(?:no\.?|ref\.?|reference)?\s*(?P<ref>\d{3,6})\)[.:]?\s*",
     re.IGNORECASE,
 )
+_FORCE_SUBJECT = re.compile(r"^\s*(?:the|this)\s+force\b", re.IGNORECASE)
 _NEXT_TITLE = re.compile(r"[.;]\s*(?:\d{1,2}\.\s*)?(?:[a-z]\.\s*)?[A-Z][^.;()]*\s*$")
 _TABLE_REF = re.compile(
     r"^(?:(?P<label>rec(?:ommendation)?|afi|area\s+for\s+improvement|coc|cause\s+of\s+concern)\s*)?"
@@ -137,7 +139,7 @@ class _Reader:
         draft, self.draft = self.draft, None
         if draft is None or not draft.parts:
             return
-        text = draft.text.strip()
+        text = _without_trailing_prose(draft.text.strip())
         if not _is_item_text(text, draft.kind, draft.from_heading):
             return
         self._propose(draft.kind, draft.ref, text, Span(draft.start, draft.end))
@@ -152,6 +154,8 @@ class _Reader:
         elif kind == K.AREA_FOR_IMPROVEMENT:
             self.cause = None
         addressees = addressees_of(text, to_line(text))
+        if kind == K.CAUSE_OF_CONCERN and not addressees and _FORCE_SUBJECT.match(text):
+            addressees = (ProposedAddressee.FORCES,)  # "The force doesn't respond ...": a cause in a force
         self.items.append(
             ProposedItem(
                 kind=kind,
@@ -171,6 +175,23 @@ class _Reader:
         self.close()
         self.draft = _Draft(kind, ref, line.start, from_heading=from_heading)
         return self.draft
+
+
+_SENTENCES = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+
+
+def _without_trailing_prose(text: str) -> str:
+    """The item without the report's prose run on after it ("... demand. We set out our findings below. The")."""
+    head, _, last = text.rpartition("\n")
+    sentences = [match.group(0) for match in _SENTENCES.finditer(last)]
+    while (
+        len(sentences) > 1
+        and (_NOT_ITEM_START.match(sentences[-1].strip()) or len(sentences[-1].split()) < 3)
+        and not _DIRECTIVE.search(sentences[-1])
+    ):
+        sentences.pop()
+    kept = "".join(sentences).strip()
+    return f"{head}\n{kept}" if head else kept
 
 
 def _is_item_text(text: str, kind: ProposedKind, from_heading: bool = True) -> bool:
@@ -288,6 +309,29 @@ def _read_inline_refs(reader: _Reader, line: Line, text: str) -> bool:
     return found
 
 
+# "... points were made. AFI 7 - the Force should ensure ...": an item named after a sentence's end.
+_MIDLINE_ITEM = re.compile(
+    r"(?<=[.!?])\s+(?P<label>action\s+for\s+further\s+improvement(?:\s*\(AFI\))?|area\s+for\s+improvement|AFI"
+    r"|recommendation|cause\s+of\s+concern)\s+(?P<ref>\d{1,4}[a-z]?)\s*[\u2013\u2014:-]\s+"
+    r"(?P<text>[^.!?]*?\b(?:should|must)\b[^.!?]*[.!?])",
+    re.IGNORECASE,
+)
+
+
+def _read_midline_items(reader: _Reader, line: Line, text: str) -> bool:
+    """Items a paragraph names after a sentence's end (minutes read as one paragraph)."""
+    raw = text[line.start : line.end]
+    matches = list(_MIDLINE_ITEM.finditer(raw))
+    if not matches:
+        return False
+    reader.close()
+    for match in matches:
+        words = clean_markup(match["text"])
+        start, end = line.start + match.start("label"), line.start + match.end("text")
+        reader._propose(_kind_of(match["label"]), match["ref"], words, Span(start, end))
+    return True
+
+
 def _continues(draft: _Draft, line: Line) -> bool:
     """Whether `line` is more of the item being read."""
     if not draft.parts:
@@ -302,14 +346,15 @@ def _continues(draft: _Draft, line: Line) -> bool:
         # Under a plural heading a bullet like the item's own first one starts the next item.
         same_level = line.marker == draft.first_marker and line.indent <= draft.first_indent
         return draft.list_open or not same_level
-    if opened:
-        return True
+    if draft.parts[-1][2].rstrip().endswith((":", ",", " and", " or")):
+        return True  # a sentence carried on, not a list closed ("...; and" ends a list's last but one)
     if _NOT_ITEM_START.match(line.body) or not draft.from_heading:
         return False
     directive = bool(_DIRECTIVE.search(line.body))
     if draft.kind == K.CAUSE_OF_CONCERN:
         return not directive and not line.blank_before
-    return directive or not line.blank_before
+    # After its list, a headed item may close with a paragraph ("Where there are discrepancies ...").
+    return directive or not line.blank_before or draft.last_marker != Marker.NONE
 
 
 def extract_report(text: str, published: dt.date | None) -> list[ProposedItem]:
@@ -344,7 +389,7 @@ def _read_report_line(reader: _Reader, line: Line, text: str) -> None:
     elif (plural := _plural_heading(line)) is not None:
         reader.close()
         reader.plural = plural
-    elif not _read_inline_refs(reader, line, text):
+    elif not _read_inline_refs(reader, line, text) and not _read_midline_items(reader, line, text):
         if (published := _section_published(line)) is not None:
             reader.close()
             reader.section_published = published
@@ -357,8 +402,8 @@ _PUBLISHED_ON = re.compile(r"\bpublished\s+(?:on\s+)?(?:the\s+)?(?P<date>\d{1,2}
 
 def _section_published(line: Line) -> dt.date | None:
     """The date in a heading like "The Police Perpetrated Domestic Abuse ... published on 30th June 2022"."""
-    if not (line.heading or looks_like_heading(line) or len(line.body) < 160):
-        return None
+    if not (line.heading or looks_like_heading(line) or len(line.body) < 160) or line.body.rstrip().endswith("."):
+        return None  # a sentence saying when something was published is not a section's title
     if (match := _PUBLISHED_ON.search(line.body)) is None:
         return None
     try:

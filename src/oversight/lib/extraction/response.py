@@ -20,11 +20,12 @@ from oversight.lib.extraction.text import Line, Marker, looks_like_heading, spli
 _ACTOR = (
     r"(?:I|we|my\s+office|our\s+office|the\s+office|the\s+OPCC|OPCC|the\s+(?:police\s+and\s+crime\s+)?commissioner|"
     r"the\s+PCC|the\s+force|the\s+Force|the\s+Chief\s+Constable|the\s+constabulary|this\s+office|"
+    r"the\s+(?:department|service|government|authority)|"
     r"(?:[A-Z][\w&-]*\s+){1,4}(?:Police|Constabulary)|[A-Z]{2,5}P)"
 )
 _INTENDED = re.compile(
     rf"\b{_ACTOR}\s+(?:will|shall|intends?\s+to|plans?\s+to|aims?\s+to|am\s+going\s+to|are\s+going\s+to|is\s+going\s+to|"
-    r"propose\s+to|proposes\s+to|(?:am|are|is)\s+(?:fully\s+)?committed\s+to|commits?\s+to|(?:have|has)\s+committed\s+to|"
+    r"propose\s+to|proposes\s+to|(?:have|has)\s+committed\s+to|"
     r"(?:am|are|is)\s+planning\s+to|(?:would|will)\s+be\s+(?:looking|seeking|working|exploring)|"
     r"(?:am|are|is)\s+(?:currently\s+|also\s+|now\s+)*working\s+(?:with|to|on|alongside))\b"
     r"|\b(?:steps|actions)\s+(?:I|we)\s+(?:intend|plan|propose|will)\b",
@@ -38,7 +39,8 @@ _TAKEN = re.compile(
     r"|\b(?:has|have)\s+(?:recently\s+|now\s+)?led\s+(?:me|us)\s+to\b|\b(?:OPCC|PCC|office)[-\s](?:led|funded|commissioned)\b"
     rf"|\b{_ACTOR}\s+(?:am|are|is)\s+(?:currently\s+|already\s+|now\s+|also\s+)*(?:requiring|funding|"
     r"commissioning|delivering|developing|reviewing|investing|leading|supporting\s+the\s+force\s+to)\b"
-    r"|\b(?:has|have)\s+(?:now\s+|already\s+|recently\s+)?been\s+(?:established|introduced|commissioned|appointed|"
+    r"|\bby\s+the\s+(?:provision|allocation|investment)\s+of\b"
+    r"|(?<!\bto\s)\b(?:has|have)\s+(?:now\s+|already\s+|recently\s+)?been\s+(?:established|introduced|commissioned|appointed|"
     r"created|set\s+up|launched|implemented|completed|developed|put\s+in\s+place|delivered|funded|agreed|adopted|"
     r"recruited|trained|updated|reviewed|published|undertaken|rolled\s+out)\b",
     re.IGNORECASE,
@@ -68,7 +70,7 @@ _ANSWERS = re.compile(
 _NUMBERED_TO = re.compile(
     r"^to\s+(?:the\s+)?(?:police|chief|pccs?|all|national|college|home|ministry|forces)", re.IGNORECASE
 )
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"\u201d\u2019)]*|$)")
+_SENTENCE = re.compile(r"(?:[^.!?]|\.(?=\d))+(?:[.!?]+[\"\u201d\u2019)]*|$)")  # "\u00a31.2m" is one sentence
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 
 
@@ -111,8 +113,9 @@ def _status(sentence: str) -> ActionStatus | None:
 def _sentences(line: Line, text: str) -> list[tuple[int, int, str]]:
     """The sentences of a line, with their offsets in `text` (quoted sentences kept whole)."""
     raw = text[line.start : line.end]
+    skip = max(raw.find(line.body[:20]), 0) if line.marker != Marker.NONE else 0  # after "1.2 " or "• "
     found = []
-    for match in _SENTENCE.finditer(raw):
+    for match in _SENTENCE.finditer(raw, skip):
         words = match.group(0).strip()
         if len(words) > 3:
             lead = len(match.group(0)) - len(match.group(0).lstrip())
@@ -164,6 +167,13 @@ def _read_response_line(
     if context.quoting and re.search(r"\bshould\b|^this\s+should\b", line.body, re.IGNORECASE):
         return
     context.quoting = False
+    _read_sentences(line, text, quotes, context, actions)
+
+
+def _read_sentences(
+    line: Line, text: str, quotes: list[tuple[int, int]], context: _Context, actions: list[ProposedAction]
+) -> None:
+    """Each sentence of a paragraph (or of a long numbered point) that is an action."""
     for start, end, sentence in _sentences(line, text):
         status = _status(_unquoted(text, start, end, quotes))
         if status is None:
@@ -185,9 +195,11 @@ def _read_bullet(
         return
     if context.quoting or _inside(quotes, line.start, line.end):
         return
-    status = context.list_status or _status(words)
-    if status is not None and not _NOT_ACTION.match(words):
-        actions.append(ProposedAction(words, status, Span(line.start, line.end), context.answers))
+    if context.list_status is not None:
+        if not _NOT_ACTION.match(words):
+            actions.append(ProposedAction(words, context.list_status, Span(line.start, line.end), context.answers))
+        return
+    _read_sentences(line, text, quotes, context, actions)
 
 
 def _flat(words: str) -> str:

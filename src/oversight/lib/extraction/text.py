@@ -125,11 +125,32 @@ def _line(raw: str, start: int, blank_before: bool) -> Line:
     return Line(start + indent, start + len(raw.rstrip()), indent, blank_before, marker, label, rest, heading)
 
 
+_ITEM_WORDS = re.compile(
+    r"(?:recommendations?|areas?\s+for\s+improvement|causes?\s+(?:of|for)\s+concern|afis?|actions?\s+for)\b",
+    re.IGNORECASE,
+)
+
+
 def _runs_on(previous: Line, line: Line) -> bool:
     """A PDF's line break in mid-sentence (even across a blank line): the next line carries on in lower case."""
     if line.marker != Marker.NONE or previous.heading or line.heading or not line.body:
         return False
-    return not previous.body.rstrip().endswith((".", ":", ";", "!", "?", '"', "\u201d")) and line.body[0].islower()
+    if previous.body.count("|") >= 2 or line.body.count("|") >= 2:
+        return False  # rows of a table
+    if previous.body.rstrip().endswith((".", ":", ";", "!", "?", '"', "\u201d")) or _ITEM_WORDS.match(line.body):
+        return False
+    if line.body[0].islower():
+        return True
+    # A long line of prose without a sentence's end, straight above, is one a PDF wrapped; a line of
+    # capitalised words is a title ("... Findings published on 30th June 2022").
+    words = previous.body.split()
+    capitalised = sum(word[:1].isupper() for word in words)
+    return (
+        not line.blank_before
+        and len(previous.body) >= 60
+        and previous.marker == Marker.NONE
+        and capitalised * 2 < len(words)
+    )
 
 
 def _joined(previous: Line, line: Line) -> Line:

@@ -50,8 +50,8 @@ class Command(BaseCommand):
         path = Path(options["path"])
         try:
             text = read_text(path)
-        except (documents.DocumentError, OSError) as error:
-            self.stderr.write(f"Cannot read {path}: {_reason(error)}")
+        except documents.DocumentError as error:
+            self.stderr.write(f"Cannot read {path}: {error}")
             sys.exit(UNREADABLE)
         kind, published = options["kind"], options["published"]
         if kind == "report":
@@ -66,38 +66,9 @@ class Command(BaseCommand):
             self.stdout.write(_table(result))
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "there is no such file."
-    if isinstance(error, IsADirectoryError):
-        return "that is a folder, not a file."
-    if isinstance(error, PermissionError):
-        return "permission to read it was refused."
-    return str(error)
-
-
 def read_text(path: Path) -> str:
-    """The document's clean text, read by the document reader (lib.documents)."""
-    read_path = getattr(documents, "read_path", None)
-    if read_path is not None:
-        return str(read_path(path, max_bytes=settings.INGEST_MAX_BYTES).text)
-    return _read_plain_text(path)
-
-
-def _read_plain_text(path: Path) -> str:
-    """Stand-in until the document reader's read_path lands: UTF-8 text files only. Drop it then."""
-    data = path.read_bytes()
-    if len(data) > settings.INGEST_MAX_BYTES:
-        raise documents.DocumentError("it is larger than the largest file this reads.")
-    if data.startswith(b"%PDF") or data.startswith(b"PK\x03\x04"):
-        raise documents.DocumentError("PDF and Word files need the document reader, which is not installed yet.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise documents.DocumentError("it is not text this can read (not UTF-8).") from error
-    if not text.strip():
-        raise documents.DocumentError("it has no text in it.")
-    return text
+    """The document's clean text, as the upload page reads it (lib.documents)."""
+    return documents.read_path(path, max_bytes=settings.INGEST_MAX_BYTES).text
 
 
 def _table(result: dict[str, list[dict[str, Any]]]) -> str:
