@@ -45,12 +45,10 @@ def test_enough_documents_of_each_kind_and_actions() -> None:
     assert {i["kind"] for i in _required("items")} == KINDS
 
 
-_SHORT = "the labelled set is short of the issue's 80 items (see README); strict, so it fails once it is not"
-
-
-@pytest.mark.xfail(strict=True, reason=_SHORT)
-def test_at_least_80_labelled_items_and_actions() -> None:
-    assert len(_required("items")) + len(_required("actions")) >= 80
+def test_at_least_80_labelled_items() -> None:
+    # The issue asks for at least 80 items (recommendations, areas for improvement, causes of concern);
+    # actions are counted apart (at least 20, above).
+    assert len(_required("items")) >= 80
 
 
 def test_every_document_has_its_source_and_labels() -> None:
