@@ -112,7 +112,10 @@ def test_rules_failing_halfway_leave_no_text_and_no_proposals(
     assert not document.proposals.exists()
 
 
-def test_the_database_queue_and_its_worker_read_the_document(personas: Personas, wmp, report) -> None:
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when done
+def test_the_database_queue_and_its_worker_read_the_document(
+    reference_data: None, personas: Personas, wmp, report
+) -> None:
     """The real path: the upload writes a job row; `oversight db_worker --batch` runs it."""
     document = store(personas.liaison, wmp, report)
     assert SourceDocument.objects.get(pk=document.pk).status == ReadingStatus.QUEUED
