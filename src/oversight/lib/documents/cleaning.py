@@ -110,6 +110,8 @@ def clean_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
     for lines in lines_by_page:
         _drop_page_numbers(lines)
     lines = [line for page in lines_by_page for line in _trimmed(page)]
+    if not lines:  # every line looked like a running head: a document of one line a page; keep them
+        lines = [line for page in lines_by_page for line in page if not line.blank]
     assembler = _Assembler(lines, len(pages))
     return assembler.run()
 
@@ -233,7 +235,8 @@ class _Assembler:
         self.parts: list[str] = []
         self.length = 0
         self.page_starts: list[int | None] = [None] * page_count
-        self.paragraph = ""
+        self.paragraph: list[str] = []  # the open paragraph's pieces (joined once, when it closes)
+        self.paragraph_length = 0
         self.paragraph_is_item = False
         self.last_is_item: bool | None = None
         self.pending_pages: list[tuple[int, int]] = []  # (page, offset within the paragraph)
@@ -277,17 +280,19 @@ class _Assembler:
 
     def append(self, text: str) -> int:
         """Join `text` to the paragraph; where in the paragraph it begins."""
-        if not self.paragraph:
-            self.paragraph = text
-            return 0
-        left = _LEFT_WORD.search(self.paragraph)
-        right = _RIGHT_WORD.match(text)
-        if left and right and not self.vocabulary.keeps_hyphen(left.group(1), right.group(1)):
-            self.paragraph = self.paragraph[:-1]
-        elif not self.paragraph.endswith(("-", "/")):
-            self.paragraph += " "
-        start = len(self.paragraph)
-        self.paragraph += text
+        if self.paragraph:
+            last = self.paragraph[-1]
+            left = _LEFT_WORD.search(last[-64:])
+            right = _RIGHT_WORD.match(text)
+            if left and right and not self.vocabulary.keeps_hyphen(left.group(1), right.group(1)):
+                self.paragraph[-1] = last[:-1]
+                self.paragraph_length -= 1
+            elif not last.endswith(("-", "/")):
+                self.paragraph.append(" ")
+                self.paragraph_length += 1
+        start = self.paragraph_length
+        self.paragraph.append(text)
+        self.paragraph_length += len(text)
         return start
 
     def ends_paragraph(self, previous: _Line, line: _Line) -> bool:
@@ -306,6 +311,7 @@ class _Assembler:
         if not self.paragraph:
             self.pending_pages.clear()
             return
+        paragraph = "".join(self.paragraph)
         if self.parts:
             together = self.paragraph_is_item and bool(self.last_is_item)
             separator = "\n" if together else "\n\n"
@@ -313,7 +319,7 @@ class _Assembler:
             self.length += len(separator)
         for page, offset in self.pending_pages:
             self.page_starts[page] = self.length + offset
-        self.parts.append(self.paragraph)
-        self.length += len(self.paragraph)
+        self.parts.append(paragraph)
+        self.length += len(paragraph)
         self.last_is_item = self.paragraph_is_item
-        self.paragraph, self.pending_pages = "", []
+        self.paragraph, self.paragraph_length, self.pending_pages = [], 0, []
