@@ -28,10 +28,12 @@ from oversight.lib.documents.blocks import BULLET, same_meaning
 _GLYPHS = "•●▪■◦○∙·‣\u2043◆◇►▸▶➢➤✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0a1"
 _GLYPH_BULLET = re.compile(rf"^[{_GLYPHS}]\s*")
 _DASH_BULLET = re.compile(r"^[-\u2013\u2014*]\s+(?=\S)")
-_NUMBERED = re.compile(
-    r"^(?:\(?\d{1,3}[a-z]?[.)]|\d{1,2}(?:\.\d{1,2})+\.?|\(?[a-z][.)]|\([ivx]{1,5}\)|[ivx]{1,5}[.)]|\([a-z]{1,2}\)|[A-Z]\))"
-    r"\s+(?=\S)"
+# Numbering in brackets ("a)", "(i)", "(3)") always starts an item; "1.", "3a.", "1.2" or "i." only
+# after a line that ended, or before a capital: "an increase of / 2.5 per cent" is one sentence.
+_BRACKETED = re.compile(
+    r"^(?:\(?\d{1,3}[a-z]?\)|\(?[a-z]\)|\([ivx]{1,5}\)|[ivx]{1,5}\)|\([a-z]{1,2}\)|[A-Z]\))\s+(?=\S)"
 )
+_NUMBERED = re.compile(r"^(?:\d{1,3}[a-z]?\.|\d{1,2}(?:\.\d{1,2})+\.?|[a-z]\.|[ivx]{1,5}\.)\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?:]['\")\]]*$")
 _CONTINUES = re.compile(r"[,(&/-]$|\b(?:and|or|the|of|to|a|an|in|for|with|by|on|at|from)$", re.I)
 _PAGE_NUMBER = re.compile(
@@ -136,10 +138,10 @@ def _page_lines(text: str, page: int) -> list[_Line]:
 
 
 def _edges(lines: list[_Line]) -> list[_Line]:
+    """The lines where running heads and feet stand: fewer on a page with little on it."""
     filled = [line for line in lines if not line.blank and not line.dropped]
-    if len(filled) <= 2 * _EDGE_LINES:
-        return filled
-    return filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]
+    count = max(1, min(_EDGE_LINES, len(filled) // 4))
+    return filled[:count] + filled[-count:] if len(filled) > 1 else filled
 
 
 def _drop_running_lines(pages: list[list[_Line]]) -> None:
@@ -163,6 +165,8 @@ def _repeats(key: str, places: list[tuple[int, _Line]]) -> bool:
     numbers = [tuple(re.findall(r"\d+", line.text)) for _, line in places]
     if len(set(numbers)) == 1:
         return True
+    if not all(re.match(r"^\d|.*\d$", line.text) for _, line in places):
+        return False  # a page number stands at one end of its line ("Report | 9", "9 Report")
     for position in range(len(numbers[0])):
         offsets = Counter(int(found[position]) - page for (page, _), found in zip(places, numbers, strict=True))
         if offsets.most_common(1)[0][1] >= 0.8 * len(places):
@@ -198,7 +202,7 @@ def _typical_width(lines: list[_Line]) -> int:
     lengths = sorted(len(line.text) for line in lines if len(line.text) >= 10)
     if not lengths:
         return 80
-    return max(lengths[int(0.9 * (len(lengths) - 1))], 20)
+    return max(lengths[math.ceil(0.9 * (len(lengths) - 1))], 20)
 
 
 def _list_marker(text: str, after_end: bool) -> str | None:
@@ -209,6 +213,8 @@ def _list_marker(text: str, after_end: bool) -> str | None:
     dash = _DASH_BULLET.match(text)
     if dash and after_end:
         return BULLET + text[dash.end() :]
+    if _BRACKETED.match(text):
+        return text
     number = _NUMBERED.match(text)
     if number and (after_end or not text[number.end() :][:1].islower()):
         return text
