@@ -79,7 +79,7 @@ def encrypted_pdf(password: str = "secret") -> bytes:  # noqa: S107 (a test file
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(simple_pdf([["A confidential paper."]]))))
-    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="AES-128")
+    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="RC4-128")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

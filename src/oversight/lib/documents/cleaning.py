@@ -28,10 +28,12 @@ from oversight.lib.documents.blocks import BULLET, same_meaning
 _GLYPHS = "•●▪■◦○∙·‣\u2043◆◇►▸▶➢➤✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0a1"
 _GLYPH_BULLET = re.compile(rf"^[{_GLYPHS}]\s*")
 _DASH_BULLET = re.compile(r"^[-\u2013\u2014*]\s+(?=\S)")
-_NUMBERED = re.compile(
-    r"^(?:\(?\d{1,3}[a-z]?[.)]|\d{1,2}(?:\.\d{1,2})+\.?|\(?[a-z][.)]|\([ivx]{1,5}\)|[ivx]{1,5}[.)]|\([a-z]{1,2}\)|[A-Z]\))"
-    r"\s+(?=\S)"
+# Numbering in brackets ("a)", "(i)", "(3)") always starts an item; "1.", "3a.", "1.2" or "i." only
+# after a line that ended, or before a capital: "an increase of / 2.5 per cent" is one sentence.
+_BRACKETED = re.compile(
+    r"^(?:\(?\d{1,3}[a-z]?\)|\(?[a-z]\)|\([ivx]{1,5}\)|[ivx]{1,5}\)|\([a-z]{1,2}\)|[A-Z]\))\s+(?=\S)"
 )
+_NUMBERED = re.compile(r"^(?:\d{1,3}[a-z]?\.|\d{1,2}(?:\.\d{1,2})+\.?|[a-z]\.|[ivx]{1,5}\.)\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?:]['\")\]]*$")
 _CONTINUES = re.compile(r"[,(&/-]$|\b(?:and|or|the|of|to|a|an|in|for|with|by|on|at|from)$", re.I)
 _PAGE_NUMBER = re.compile(
@@ -110,6 +112,8 @@ def clean_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
     for lines in lines_by_page:
         _drop_page_numbers(lines)
     lines = [line for page in lines_by_page for line in _trimmed(page)]
+    if not lines:  # every line looked like a running head: a document of one line a page; keep them
+        lines = [line for page in lines_by_page for line in page if not line.blank]
     assembler = _Assembler(lines, len(pages))
     return assembler.run()
 
@@ -134,10 +138,10 @@ def _page_lines(text: str, page: int) -> list[_Line]:
 
 
 def _edges(lines: list[_Line]) -> list[_Line]:
+    """The lines where running heads and feet stand: fewer on a page with little on it."""
     filled = [line for line in lines if not line.blank and not line.dropped]
-    if len(filled) <= 2 * _EDGE_LINES:
-        return filled
-    return filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]
+    count = max(1, min(_EDGE_LINES, len(filled) // 4))
+    return filled[:count] + filled[-count:] if len(filled) > 1 else filled
 
 
 def _drop_running_lines(pages: list[list[_Line]]) -> None:
@@ -161,6 +165,8 @@ def _repeats(key: str, places: list[tuple[int, _Line]]) -> bool:
     numbers = [tuple(re.findall(r"\d+", line.text)) for _, line in places]
     if len(set(numbers)) == 1:
         return True
+    if not all(re.match(r"^\d|.*\d$", line.text) for _, line in places):
+        return False  # a page number stands at one end of its line ("Report | 9", "9 Report")
     for position in range(len(numbers[0])):
         offsets = Counter(int(found[position]) - page for (page, _), found in zip(places, numbers, strict=True))
         if offsets.most_common(1)[0][1] >= 0.8 * len(places):
@@ -196,7 +202,7 @@ def _typical_width(lines: list[_Line]) -> int:
     lengths = sorted(len(line.text) for line in lines if len(line.text) >= 10)
     if not lengths:
         return 80
-    return max(lengths[int(0.9 * (len(lengths) - 1))], 20)
+    return max(lengths[math.ceil(0.9 * (len(lengths) - 1))], 20)
 
 
 def _list_marker(text: str, after_end: bool) -> str | None:
@@ -207,6 +213,8 @@ def _list_marker(text: str, after_end: bool) -> str | None:
     dash = _DASH_BULLET.match(text)
     if dash and after_end:
         return BULLET + text[dash.end() :]
+    if _BRACKETED.match(text):
+        return text
     number = _NUMBERED.match(text)
     if number and (after_end or not text[number.end() :][:1].islower()):
         return text
@@ -233,7 +241,8 @@ class _Assembler:
         self.parts: list[str] = []
         self.length = 0
         self.page_starts: list[int | None] = [None] * page_count
-        self.paragraph = ""
+        self.paragraph: list[str] = []  # the open paragraph's pieces (joined once, when it closes)
+        self.paragraph_length = 0
         self.paragraph_is_item = False
         self.last_is_item: bool | None = None
         self.pending_pages: list[tuple[int, int]] = []  # (page, offset within the paragraph)
@@ -277,17 +286,19 @@ class _Assembler:
 
     def append(self, text: str) -> int:
         """Join `text` to the paragraph; where in the paragraph it begins."""
-        if not self.paragraph:
-            self.paragraph = text
-            return 0
-        left = _LEFT_WORD.search(self.paragraph)
-        right = _RIGHT_WORD.match(text)
-        if left and right and not self.vocabulary.keeps_hyphen(left.group(1), right.group(1)):
-            self.paragraph = self.paragraph[:-1]
-        elif not self.paragraph.endswith(("-", "/")):
-            self.paragraph += " "
-        start = len(self.paragraph)
-        self.paragraph += text
+        if self.paragraph:
+            last = self.paragraph[-1]
+            left = _LEFT_WORD.search(last[-64:])
+            right = _RIGHT_WORD.match(text)
+            if left and right and not self.vocabulary.keeps_hyphen(left.group(1), right.group(1)):
+                self.paragraph[-1] = last[:-1]
+                self.paragraph_length -= 1
+            elif not last.endswith(("-", "/")):
+                self.paragraph.append(" ")
+                self.paragraph_length += 1
+        start = self.paragraph_length
+        self.paragraph.append(text)
+        self.paragraph_length += len(text)
         return start
 
     def ends_paragraph(self, previous: _Line, line: _Line) -> bool:
@@ -306,6 +317,7 @@ class _Assembler:
         if not self.paragraph:
             self.pending_pages.clear()
             return
+        paragraph = "".join(self.paragraph)
         if self.parts:
             together = self.paragraph_is_item and bool(self.last_is_item)
             separator = "\n" if together else "\n\n"
@@ -313,7 +325,7 @@ class _Assembler:
             self.length += len(separator)
         for page, offset in self.pending_pages:
             self.page_starts[page] = self.length + offset
-        self.parts.append(self.paragraph)
-        self.length += len(self.paragraph)
+        self.parts.append(paragraph)
+        self.length += len(paragraph)
         self.last_is_item = self.paragraph_is_item
-        self.paragraph, self.pending_pages = "", []
+        self.paragraph, self.paragraph_length, self.pending_pages = [], 0, []

@@ -145,7 +145,7 @@ def _with_paragraph_gaps(lines: list[_Line]) -> str:
 
 def _require_text(pages: list[str]) -> None:
     """A PDF most of whose pages carry no text is a scan: say so rather than return nothing."""
-    letters = [sum(char.isalpha() for char in page) for page in pages]
+    letters = [sum(map(str.isalpha, page)) for page in pages]
     with_text = sum(1 for count in letters if count >= _LETTERS_ON_A_TEXT_PAGE)
     stamps_only = len(pages) >= _STAMPS_ONLY_FROM_PAGES and sum(letters) < _LETTERS_PER_PAGE * len(pages)
     if with_text == 0 or with_text < len(pages) / 2 or stamps_only:
