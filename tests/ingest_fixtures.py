@@ -93,16 +93,6 @@ def stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def reference_data(db: None) -> None:
-    """The forces and national bodies loaded again, for a test that commits (the flush after an
-    earlier such test empties the tables that a data migration filled)."""
-    from oversight.organisations.models import GoverningBodyTerm
-    from oversight.organisations.reference import load_reference_organisations
-
-    load_reference_organisations(Organisation, GoverningBodyTerm)
-
-
-@pytest.fixture
 def immediate_tasks(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
