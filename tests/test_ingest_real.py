@@ -6,13 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 
-from oversight.ingest import services
+from oversight.ingest import access, services
 from oversight.ingest.models import Decision, ProposalKind, ReadingStatus, SourceDocument
 from oversight.organisations.models import Organisation
 from oversight.recommendations import services as register_services
-from oversight.recommendations.models import GoverningBodyResponse, HmicfrsStatus, Item, ReportKind
+from oversight.recommendations.models import GoverningBodyResponse, HmicfrsStatus, Item, ReportKind, ResponseStatus
 from tests.factories import ItemFactory, ReportFactory
 from tests.personas import Personas
 
@@ -60,6 +61,22 @@ def test_the_seed_response_becomes_steps_under_the_recommendation_it_answers(
     assert "Through the Domestic Abuse Regional Board" in action.steps
     assert actions[0].text not in action.steps
     assert document.proposals.filter(decision=Decision.CONFIRMED, response_action=action).count() == len(actions) - 1
+
+
+def test_a_published_response_takes_no_steps_from_a_document(
+    personas: Personas, wmp: Organisation, ppda_response: GoverningBodyResponse
+) -> None:
+    document = _upload(personas, wmp, SEED, kind="response", response=ppda_response)
+    assert document.status == ReadingStatus.READ, document.failure_reason
+    GoverningBodyResponse.objects.filter(pk=ppda_response.pk).update(
+        status=ResponseStatus.PUBLISHED, published_on=dt.date(2023, 8, 1)
+    )
+    assert ppda_response not in access.response_choices(personas.liaison)
+    document.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.confirm_document(document, personas.liaison, document.version)
+    assert not ppda_response.actions.exclude(steps="").exists()
+    assert not document.proposals.filter(decision=Decision.CONFIRMED).exists()
 
 
 def test_a_register_entry_brings_its_item_and_the_inspectorates_history(personas: Personas, wmp: Organisation) -> None:

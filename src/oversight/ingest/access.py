@@ -16,7 +16,7 @@ from django.db.models import Q
 from oversight.organisations.access import AnyUser, covered_force_ids, organisation_ids_with_role
 from oversight.organisations.models import Organisation, Role
 from oversight.recommendations import access as register_access
-from oversight.recommendations.models import GoverningBodyResponseQuerySet, ReportQuerySet
+from oversight.recommendations.models import GoverningBodyResponseQuerySet, ReportQuerySet, ResponseStatus
 
 from .models import DocumentKind, SourceDocument, SourceDocumentQuerySet
 
@@ -70,4 +70,6 @@ def response_choices(user: AnyUser) -> GoverningBodyResponseQuerySet:
     """56-day responses whose steps the person may record from their document."""
     bodies = organisation_ids_with_role(user, Role.OPCC_OFFICER)
     forces = organisation_ids_with_role(user, Role.LIAISON_OFFICER)
-    return register_access.visible_responses(user).filter(Q(body_id__in=bodies) | Q(force_id__in=forces))
+    # Only drafts: a published response's steps are what the body put its name to.
+    drafts = register_access.visible_responses(user).filter(status=ResponseStatus.DRAFT)
+    return drafts.filter(Q(body_id__in=bodies) | Q(force_id__in=forces))

@@ -288,6 +288,9 @@ def can_record_forthcoming_inspection(user: AnyUser, force: Organisation) -> boo
 
 
 def can_record_response_actions(user: AnyUser, response: GoverningBodyResponse) -> bool:
-    """Record the steps a published or draft response commits to, as read from its document: the
-    governing body's officers who write it, and the force's liaison officer who keeps the register."""
+    """Record the steps a draft response commits to, as read from its document: the governing body's
+    officers who write it, and the force's liaison officer who keeps the register. A published
+    response is what the body put its name to: publishing is irreversible, so its steps are too."""
+    if response.status != ResponseStatus.DRAFT:
+        return False
     return _holds(user, Role.OPCC_OFFICER, response.body_id) or _holds(user, Role.LIAISON_OFFICER, response.force_id)
