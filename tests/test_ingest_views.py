@@ -164,3 +164,9 @@ def test_merge_split_drop_and_confirm(personas: Personas, document: SourceDocume
     page = client.get(reverse("recommendations:tracking", args=[record.pk])).content.decode()
     assert f"From report.txt, page {document.proposals.get(pk=first.pk).page}" in page
     assert reverse("ingest:passage", args=[first.pk]) in page
+    # An owner sees the item, and where it came from, but no link to a document they may not open.
+    owner_page = client_for(personas.owner).get(reverse("recommendations:tracking", args=[record.pk]))
+    assert owner_page.status_code == 200
+    assert "From report.txt, page" in owner_page.content.decode()
+    assert reverse("ingest:passage", args=[first.pk]) not in owner_page.content.decode()
+    assert client_for(personas.owner).get(reverse("ingest:passage", args=[first.pk])).status_code == 404
