@@ -147,6 +147,13 @@ class GovukFormMixin:
             govuk_messages(name, field)
         super().full_clean()  # type: ignore[misc]
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Also an error found after the date field's own checks (by the form or a service) links to the day."""
+        super().add_error(field, error)  # type: ignore[misc]
+        for name, date_field in self.fields.items():  # type: ignore[attr-defined]
+            if isinstance(date_field, GovukDateField) and name in self.errors:  # type: ignore[attr-defined]
+                date_field.link_to_day(list(self.errors[name]))  # type: ignore[attr-defined]
+
 
 def text_area(
     label: str, *, required: bool = True, hint: str = "", rows: int = 4, max_length: int = TEXT, **kwargs: Any
@@ -236,6 +243,14 @@ class GovukDateField(DateInputField):
         """The error, shown once and linked to the part to fix (the error summary links to its input)."""
         self.fields[part].widget.errors = [message]
         return ValidationError(message, code=code)
+
+    def link_to_day(self, messages: list[str]) -> None:
+        """Errors not about one part (a date refused for what it means) link to the day, GOV.UK's first input.
+
+        Without a part, the summary would link to the date's own id, which names no input, and focus would
+        stay on the link."""
+        if not any(getattr(part.widget, "errors", None) for part in self.fields):
+            self.fields[0].widget.errors = messages
 
 
 def add_service_error(form: forms.Form, error: ValidationError, redirect: dict[str, str] | None = None) -> None:

@@ -193,7 +193,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Every PDF: fontTools logs each font subset (hundreds of lines) and WeasyPrint each step at
+        # INFO. Writing them is time the reader waits for and says nothing an operator needs.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # `oversight load_demo` loads these modules' demos in order (each: is_loaded(), load(), logins()).

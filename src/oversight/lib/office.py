@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 import zipfile
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -18,6 +20,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DATE_FORMAT = "%-d %B %Y"
@@ -44,11 +49,45 @@ def long_date(day: dt.date | None) -> str:
 PDF_VARIANT = "pdf/ua-1"
 
 
-def html_to_pdf(html: str, css: str) -> bytes:
-    from weasyprint import CSS, HTML  # imported late: it loads system libraries
+class _Printer(threading.local):
+    """One font configuration and the parsed stylesheets, kept per thread and reused by every render.
 
-    stylesheets = [CSS(string=BASE_PDF_CSS + css)]
-    return HTML(string=html).write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+    A new configuration per document makes fontconfig and Pango load every font again, and parsing
+    the same stylesheet again gives the same rules. Pango's font map is not safe to share between
+    threads, hence one per thread. Nothing here is state another process needs: it is a cache.
+    """
+
+    def __init__(self) -> None:
+        self.font_config: Any = None
+        self.stylesheets: dict[str, CSS] = {}
+
+    def stylesheet(self, css: str) -> CSS:
+        from weasyprint import CSS  # imported late: it loads system libraries
+        from weasyprint.text.fonts import FontConfiguration
+
+        from oversight.lib import pdffonts
+
+        if self.font_config is None:
+            pdffonts.install()
+            self.font_config = FontConfiguration()
+        if css not in self.stylesheets:
+            self.stylesheets[css] = CSS(string=BASE_PDF_CSS + css, font_config=self.font_config)
+        return self.stylesheets[css]
+
+
+_printer = _Printer()
+
+
+def html_to_pdf(html: str, css: str) -> bytes:
+    from weasyprint import HTML
+
+    stylesheet = _printer.stylesheet(css)
+    document = HTML(string=html).write_pdf(
+        stylesheets=[stylesheet],
+        font_config=_printer.font_config,
+        pdf_variant=PDF_VARIANT,
+    )
+    return bytes(document)
 
 
 def new_document(title: str, stamp: dt.date, font_size: float = 11) -> DocxDocument:

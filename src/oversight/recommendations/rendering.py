@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 
@@ -61,16 +62,24 @@ def recommendation_heading(number: str, reference: str) -> str:
 
 # The chart of open items by status at the period's end.
 
+# What the chart shows, and all it shows: the day, then each status with its count.
+ChartContent = tuple[dt.date, tuple[tuple[str, int], ...]]
 
-def _chart(paper: Paper) -> Figure:
-    labels = [count.label for count in paper.open_by_status]
-    values = [count.count for count in paper.open_by_status]
+
+def chart_content(paper: Paper) -> ChartContent:
+    return paper.as_at, tuple((count.label, count.count) for count in paper.open_by_status)
+
+
+def _chart(content: ChartContent) -> Figure:
+    as_at, counts = content
+    labels = [label for label, _ in counts]
+    values = [count for _, count in counts]
     figure = Figure(figsize=(6.0, 2.4), dpi=100)
     axes = figure.add_subplot()
     bars = axes.barh(labels, values, color="#1d70b8")
     axes.bar_label(bars, padding=3)
     axes.invert_yaxis()
-    axes.set_xlabel(f"Open items on {long_date(paper.as_at)}")
+    axes.set_xlabel(f"Open items on {long_date(as_at)}")
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_xlim(0, max([*values, 1]) * 1.15)
     figure.tight_layout()
@@ -81,15 +90,24 @@ def open_items_chart_svg(paper: Paper) -> str:
     """A horizontal bar chart as SVG markup, identical for identical papers."""
     buffer = io.StringIO()
     with rc_context({"svg.hashsalt": "oversight-paper"}):  # stable element ids: same paper, same bytes
-        _chart(paper).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        _chart(chart_content(paper)).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
+
+
+def draw_chart_png(content: ChartContent) -> bytes:
+    """The chart as a print-resolution PNG: WeasyPrint draws it several times faster than SVG."""
+    buffer = io.BytesIO()
+    _chart(content).savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+# Drawing the chart is a tenth of a PDF's time, and a paper asked for again (or another paper with
+# the same counts on the same day) shows the same chart: keep the last few, keyed by what they show.
+_cached_chart_png = functools.lru_cache(maxsize=64)(draw_chart_png)
 
 
 def open_items_chart_png(paper: Paper) -> bytes:
-    """The same chart as a print-resolution PNG: WeasyPrint draws it several times faster than SVG."""
-    buffer = io.BytesIO()
-    _chart(paper).savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-    return buffer.getvalue()
+    return _cached_chart_png(chart_content(paper))
 
 
 def chart_data_uri(paper: Paper) -> str:

@@ -129,9 +129,11 @@ def refresh(people: Iterable[int]) -> None:
         return
     with transaction.atomic():
         affected = people | _below(people)
+        # A person's rows come from the periods upward of them alone: a chunk at a time, the periods
+        # read stay the size of a chunk's chains, however many people an import touched.
         for chunk in _chunks(affected):
             ChainLink.objects.filter(descendant_id__in=chunk)._raw_delete(ChainLink.objects.db)
-        write(closure(_upward(affected), affected))
+            write(closure(_upward(set(chunk)), chunk))
         if len(affected) >= ANALYSE_AFTER:
             analyse()
 

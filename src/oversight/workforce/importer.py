@@ -21,10 +21,12 @@ line-management, association and case row must belong to a person row in the sam
 manager or other person it names may be in the file or already in the force's register. A person's
 current unit is the `unit` on their row, or else the unit of their open posting.
 
-The file is read as a stream, one row at a time. A file that can be read again is read twice: first
-checked keeping only what the checks across rows need, then, if no row has an error, read for what
-is written, so a large file that is refused never sits in memory. A field longer than its column
-allows (or than the csv module reads at all) is an error on its row.
+The file is read as a stream, one row at a time, and never held: it is checked first, keeping only
+what the checks across rows need; if no row has an error it is read again, twice (units and people,
+then their periods), and written in batches of BATCH_ROWS rows inside one transaction, so neither a
+refused file nor a large valid one sits in memory, and nothing is written unless all of it is. A
+stream that cannot be read again (standard input) is first copied to a temporary file. A field
+longer than its column allows (or than the csv module reads at all) is an error on its row.
 """
 
 from __future__ import annotations
@@ -32,9 +34,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import shutil
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO, cast
 
@@ -75,15 +80,7 @@ COLUMN_LIMITS = {
     "case_role": _max_length(CaseInvolvement, "role"),
 }
 DATE_COLUMNS = ("service_start", "started_on", "ended_on", "declared_on")
-# What each record keeps after its row is checked (the rest of the row is let go).
-KEPT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "person": ("name", "kind", "rank_or_grade", "role", "unit", "area", "service_start", "works_with_vulnerable"),
-    "posting": ("unit", "area"),
-    "line_management": ("manager_staff_number",),
-    "association": ("other_staff_number", "association_kind", "note"),
-    "case_involvement": ("case_reference", "case_role"),
-}
-# What each record keeps while the file is only checked: what the checks across rows read.
+# What each record keeps while the file is checked: what the checks across rows read.
 CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("unit", "area"),
     "posting": ("unit", "area"),
@@ -133,7 +130,7 @@ class _Parsed:
     people: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
     rows: dict[str, list[_Period]] = field(default_factory=lambda: defaultdict(list))
     data_rows: int = 0
-    columns: dict[str, tuple[str, ...]] = field(default_factory=lambda: KEPT_COLUMNS)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=lambda: CHECKED_COLUMNS)
 
 
 class _Row:
@@ -198,22 +195,28 @@ def import_workforce(
     rolled back and reported in `held` (signals.register_changing).
     """
     report = ImportReport()
-    rereadable = file.seekable()
-    parsed = _parse(file, report.errors, CHECKED_COLUMNS if rereadable else KEPT_COLUMNS)
+    with _rereadable(file) as text:
+        if _checked(force, text, own_staff_number, report):
+            _write_all_or_nothing(force, text, approved, report)
+    return report
+
+
+def _checked(force: Organisation, file: TextIO, own_staff_number: str | None, report: ImportReport) -> bool:
+    """Every row on its own, then across rows and against the register: no error found."""
+    parsed = _parse(file, report.errors)
     report.rows = parsed.data_rows
     if not report.errors:
         _check_references(force, parsed, report.errors)
         _check_not_own(parsed, own_staff_number, report.errors)
-    if report.errors:
-        return report
-    if rereadable:
-        file.seek(0)
-        parsed = _parse(file, report.errors, KEPT_COLUMNS)
+    return not report.errors
+
+
+def _write_all_or_nothing(force: Organisation, file: TextIO, approved: bool, report: ImportReport) -> None:
     try:
         with transaction.atomic():
             checks = [] if approved else _hold_checks(force)
             with chains.deferred():  # the line-management closure, refreshed once at the end of the write
-                report.counts, report.new_people = _write(force, parsed)
+                report.counts, report.new_people = _write(force, file)
             report.held = [hold for check in checks for hold in check()]
             if report.held:
                 raise _Held()
@@ -222,7 +225,21 @@ def import_workforce(
         report.counts, report.new_people = {}, 0
     except IntegrityError as error:
         report.errors.append(RowError(1, f"the register refused the file ({error}); nothing was written"))
-    return report
+
+
+SPOOLED_IN_MEMORY = 1024 * 1024  # of a stream that cannot be read again; the rest goes to a temporary file
+
+
+@contextmanager
+def _rereadable(file: TextIO) -> Iterator[TextIO]:
+    """The file itself when it can be read again from its start; else a temporary copy of it."""
+    if file.seekable():
+        yield file
+        return
+    with tempfile.SpooledTemporaryFile(SPOOLED_IN_MEMORY, "w+", encoding="utf-8", newline="") as copy:
+        shutil.copyfileobj(file, copy)
+        copy.seek(0)
+        yield cast(TextIO, copy)
 
 
 class _Held(Exception):
@@ -237,7 +254,7 @@ def _hold_checks(force: Organisation) -> list[Callable[[], list[Hold]]]:
 # --- reading and checking each row on its own ----------------------------------------------------
 
 
-def _parse(file: TextIO, errors: list[RowError], columns: dict[str, tuple[str, ...]]) -> _Parsed:
+def _parse(file: TextIO, errors: list[RowError]) -> _Parsed:
     reader = csv.DictReader(file)
     try:
         header = reader.fieldnames
@@ -248,7 +265,7 @@ def _parse(file: TextIO, errors: list[RowError], columns: dict[str, tuple[str, .
         if not errors:
             errors.append(RowError(1, "the header row must include a 'record' column"))
         return _Parsed()
-    parsed = _Parsed(columns=columns)
+    parsed = _Parsed()
     for line, values in _rows(reader, errors):
         row = _Row(line, values, errors)
         parsed.data_rows += any(value for value in values.values() if isinstance(value, str))
@@ -403,98 +420,168 @@ def _unit_name(key: UnitKey) -> str:
     return f"{key[0]}, {key[1]}" if key[1] else key[0]
 
 
-# --- writing -----------------------------------------------------------------------------------
+# --- writing, in batches ------------------------------------------------------------------------
+#
+# The checked file is read twice more, never held: first its units and people (a person's row may
+# come after a posting that names them, and a manager may be anyone in the file), then every period.
+# Each batch of rows is written and let go, and staff numbers are turned into ids by one query per
+# batch, so what the write holds does not grow with the file. It all runs in the caller's transaction.
 
-
-def _write(force: Organisation, parsed: _Parsed) -> tuple[dict[str, int], int]:
-    units = {(u.name, u.area): u for u in Unit.objects.filter(force=force)}
-    new_units = [Unit(force=force, name=name, area=area) for name, area in parsed.units if (name, area) not in units]
-    for unit in Unit.objects.bulk_create(new_units):
-        units[(unit.name, unit.area)] = unit
-    people, new_people = _write_people(force, parsed, units)
-    Posting.objects.filter(person__in=people.values()).delete()
-    LineManagement.objects.filter(person__in=people.values()).delete()
-    Association.objects.filter(person__in=people.values()).delete()
-    CaseInvolvement.objects.filter(person__in=people.values()).delete()
-    everyone = {p.staff_number: p for p in Person.objects.filter(force=force)}
-    postings, managed, associations, cases = _periods(parsed, units, everyone)
-    Posting.objects.bulk_create(postings, batch_size=2000)
-    LineManagement.objects.bulk_create(managed, batch_size=2000)
-    Association.objects.bulk_create(associations, batch_size=2000)
-    CaseInvolvement.objects.bulk_create(cases, batch_size=2000)
-    counts = {
-        "units": len(new_units),
-        "people": len(people),
-        "postings": len(postings),
-        "line_management": len(managed),
-        "associations": len(associations),
-        "case_involvements": len(cases),
-    }
-    return counts, new_people
-
-
+BATCH_ROWS = 2000
+PERIOD_RECORDS = ("posting", "line_management", "association", "case_involvement")
 PERSON_FIELDS = ("name", "kind", "rank_or_grade", "role", "service_start", "works_with_vulnerable", "unit")
 
 
-def _write_people(force: Organisation, parsed: _Parsed, units: dict[UnitKey, Unit]) -> tuple[dict[str, Person], int]:
-    """Every person in the file, created or updated in batches; and how many were new."""
-    existing = {p.staff_number: p for p in Person.objects.filter(force=force, staff_number__in=parsed.people)}
-    open_postings = {p.staff_number: _key(p.values) for p in parsed.rows["posting"] if p.ended_on is None}
-    people: dict[str, Person] = {}
-    for number, (_, values) in parsed.people.items():
-        person = existing.get(number) or Person(force=force, staff_number=number)
-        row = _Row(0, values, [])
+def _write(force: Organisation, file: TextIO) -> tuple[dict[str, int], int]:
+    writer = _Writer(force)
+    for batch in _batches(file, ("unit", "person")):
+        writer.units_and_people(batch)
+    for batch in _batches(file, PERIOD_RECORDS):
+        writer.periods(batch)
+    return writer.counts, writer.new_people
+
+
+def _batches(file: TextIO, records: tuple[str, ...]) -> Iterator[list[tuple[str, _Row]]]:
+    """The checked file from its start, the rows of these records, BATCH_ROWS at a time."""
+    file.seek(0)
+    batch: list[tuple[str, _Row]] = []
+    for line, values in enumerate(csv.DictReader(file), start=2):
+        record = (values.get("record") or "").strip().lower()
+        if record in records:
+            batch.append((record, _Row(line, values, [])))
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Writer:
+    """Writes batches of checked rows into one force's register and counts what it wrote."""
+
+    def __init__(self, force: Organisation) -> None:
+        self.force = force
+        # The force's units by name and area (a few hundred, however long the file): every unit a row
+        # names is one of them.
+        self.units: dict[UnitKey, int] = {
+            (name, area): pk for pk, name, area in Unit.objects.filter(force=force).values_list("pk", "name", "area")
+        }
+        self.counts = dict.fromkeys(("units", "people", "postings", "line_management", "associations",
+                                     "case_involvements"), 0)  # fmt: skip
+        self.new_people = 0
+
+    def units_and_people(self, batch: list[tuple[str, _Row]]) -> None:
+        """New units, then each person created or updated, and their postings, line management (as the
+        one managed), associations and case involvements deleted: the file replaces them."""
+        rows = [row for record, row in batch if record == "person"]
+        # A unit is named by its own row, which may come after a person row naming it.
+        named = {(row.get("unit"), row.get("area")) for record, row in batch if record == "unit" or row.get("unit")}
+        new_units = [Unit(force=self.force, name=name, area=area) for name, area in named - set(self.units)]
+        for unit in Unit.objects.bulk_create(new_units):
+            self.units[(unit.name, unit.area)] = unit.pk
+        numbers = [row.get("staff_number") for row in rows]
+        existing = {p.staff_number: p for p in Person.objects.filter(force=self.force, staff_number__in=numbers)}
+        people = [self._person(row, existing.get(row.get("staff_number"))) for row in rows]
+        new = [person for person in people if person.pk is None]
+        Person.objects.bulk_create(new)
+        Person.objects.bulk_update(existing.values(), PERSON_FIELDS)
+        for model in (Posting, LineManagement, Association, CaseInvolvement):
+            model.objects.filter(person__in=people).delete()
+        self.counts["units"] += len(new_units)
+        self.counts["people"] += len(people)
+        self.new_people += len(new)
+
+    def _person(self, row: _Row, person: Person | None) -> Person:
+        person = person or Person(force=self.force, staff_number=row.get("staff_number"))
         person.name, person.kind = row.get("name"), row.get("kind").lower()
         person.rank_or_grade, person.role = row.get("rank_or_grade"), row.get("role")
         person.service_start = row.date("service_start", required=False)
         person.works_with_vulnerable = row.get("works_with_vulnerable").lower() == "yes"
-        key = (row.get("unit"), row.get("area")) if row.get("unit") else open_postings.get(number)
-        person.unit = units.get(key) if key else None
-        people[number] = person
-    new = [person for number, person in people.items() if number not in existing]
-    Person.objects.bulk_create(new, batch_size=2000)
-    Person.objects.bulk_update(existing.values(), PERSON_FIELDS, batch_size=2000)
-    return people, len(new)
+        # Without a unit on the row, the unit of the open posting: set when the periods are written.
+        person.unit_id = self.units[_key(row.values)] if row.get("unit") else None
+        return person
+
+    def periods(self, batch: list[tuple[str, _Row]]) -> None:
+        numbers = {row.get(name) for _, row in batch for name in ("staff_number", *_OTHER.values())} - {""}
+        ids = dict(Person.objects.filter(force=self.force, staff_number__in=numbers).values_list("staff_number", "pk"))
+        made: dict[str, list[models.Model]] = defaultdict(list)
+        for record, row in batch:
+            made[record].append(_PERIOD_MAKERS[record](row, ids[row.get("staff_number")], ids, self.units))
+        Posting.objects.bulk_create(made["posting"])  # type: ignore[arg-type]
+        LineManagement.objects.bulk_create(made["line_management"])  # type: ignore[arg-type]
+        Association.objects.bulk_create(made["association"])  # type: ignore[arg-type]
+        CaseInvolvement.objects.bulk_create(made["case_involvement"])  # type: ignore[arg-type]
+        self._current_units(made["posting"])  # type: ignore[arg-type]
+        for record, counted in _COUNTED.items():
+            self.counts[counted] += len(made[record])
+
+    @staticmethod
+    def _current_units(postings: list[Posting]) -> None:
+        """A person whose row names no unit is in the unit of their open posting (at most one: checked)."""
+        by_unit: dict[int, list[int]] = defaultdict(list)
+        for posting in postings:
+            if posting.ended_on is None:
+                by_unit[posting.unit_id].append(posting.person_id)
+        for unit_id, people in by_unit.items():
+            Person.objects.filter(pk__in=people, unit__isnull=True).update(unit_id=unit_id)
 
 
-def _periods(
-    parsed: _Parsed, units: dict[UnitKey, Unit], people: dict[str, Person]
-) -> tuple[list[Posting], list[LineManagement], list[Association], list[CaseInvolvement]]:
-    rows = parsed.rows
-    postings = [
-        Posting(person=people[p.staff_number], unit=units[_key(p.values)], started_on=p.started_on, ended_on=p.ended_on)
-        for p in rows["posting"]
-    ]
-    managed = [
-        LineManagement(
-            person=people[p.staff_number],
-            manager=people[p.values["manager_staff_number"].strip()],
-            started_on=p.started_on,
-            ended_on=p.ended_on,
-        )
-        for p in rows["line_management"]
-    ]
-    associations = [
-        Association(
-            person=people[p.staff_number],
-            other=people[p.values["other_staff_number"].strip()],
-            kind=p.values["association_kind"].strip().lower(),
-            declared_on=p.started_on,
-            note=(p.values.get("note") or "").strip(),
-        )
-        for p in rows["association"]
-    ]
-    cases = [
-        CaseInvolvement(
-            person=people[p.staff_number],
-            case_reference=p.values["case_reference"].strip(),
-            role=p.values["case_role"].strip(),
-            started_on=p.started_on,
-            ended_on=p.ended_on,
-        )
-        for p in rows["case_involvement"]
-    ]
-    return postings, managed, associations, cases
+_OTHER = {"line_management": "manager_staff_number", "association": "other_staff_number"}
+_COUNTED = {"posting": "postings", "line_management": "line_management", "association": "associations",
+            "case_involvement": "case_involvements"}  # fmt: skip
+
+
+def _posting(row: _Row, person: int, ids: dict[str, int], units: dict[UnitKey, int]) -> Posting:
+    return Posting(
+        person_id=person,
+        unit_id=units[_key(row.values)],
+        started_on=_day(row, "started_on"),
+        ended_on=row.date("ended_on", required=False),
+    )
+
+
+def _line_management(row: _Row, person: int, ids: dict[str, int], units: dict[UnitKey, int]) -> LineManagement:
+    return LineManagement(
+        person_id=person,
+        manager_id=ids[row.get("manager_staff_number")],
+        started_on=_day(row, "started_on"),
+        ended_on=row.date("ended_on", required=False),
+    )
+
+
+def _association(row: _Row, person: int, ids: dict[str, int], units: dict[UnitKey, int]) -> Association:
+    return Association(
+        person_id=person,
+        other_id=ids[row.get("other_staff_number")],
+        kind=row.get("association_kind").lower(),
+        declared_on=_day(row, "declared_on"),
+        note=row.get("note"),
+    )
+
+
+def _case_involvement(row: _Row, person: int, ids: dict[str, int], units: dict[UnitKey, int]) -> CaseInvolvement:
+    return CaseInvolvement(
+        person_id=person,
+        case_reference=row.get("case_reference"),
+        role=row.get("case_role"),
+        started_on=_day(row, "started_on"),
+        ended_on=row.date("ended_on", required=False),
+    )
+
+
+def _day(row: _Row, name: str) -> dt.date:
+    """A date the check found on the row: it is there."""
+    day = row.date(name)
+    assert day is not None, f"row {row.line}: {name} was checked"
+    return day
+
+
+_PERIOD_MAKERS: dict[str, Callable[[_Row, int, dict[str, int], dict[UnitKey, int]], models.Model]] = {
+    "posting": _posting,
+    "line_management": _line_management,
+    "association": _association,
+    "case_involvement": _case_involvement,
+}
 
 
 def _key(values: dict[str, str]) -> UnitKey:
