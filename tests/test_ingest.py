@@ -163,3 +163,38 @@ def test_reading_the_same_file_again_proposes_nothing_already_confirmed(personas
     assert again.sha256 == first.sha256
     assert [p.text for p in again.proposals.all()] == [unread.text]  # only the one dropped before
     assert again.proposals.get().kind == ProposalKind.ITEM
+
+
+def test_a_reading_whose_worker_stopped_can_be_read_again_and_the_old_reading_writes_nothing(
+    personas: Personas, wmp, report, settings
+) -> None:
+    document = store(personas.liaison, wmp, report, queue=False)
+    with pytest.raises(ValidationError):  # waiting in the queue is not stalled
+        services.read_again(document, personas.liaison)
+    stopped = reading.start_reading(document.pk)  # a worker takes it, then dies
+    assert stopped is not None
+    document.refresh_from_db()
+    assert not document.is_stalled()
+    with pytest.raises(ValidationError):  # still moving: not offered again
+        services.read_again(document, personas.liaison)
+
+    later = document.progress_at + dt.timedelta(minutes=settings.INGEST_STALLED_MINUTES + 1)
+    assert document.is_stalled(now=later)
+    SourceDocument.objects.filter(pk=document.pk).update(
+        progress_at=document.progress_at - (later - document.progress_at)
+    )
+    document.refresh_from_db()
+    services.read_again(document, personas.liaison)
+    document.refresh_from_db()
+    assert document.status == ReadingStatus.QUEUED
+    fresh = reading.read_and_propose(document.pk)
+    assert fresh is not None and fresh.status == ReadingStatus.READ and fresh.attempt == stopped.attempt + 1
+    count = fresh.proposals.count()
+    assert count > 0
+
+    # The first worker wakes up and finishes (or fails): the newer reading stands untouched.
+    reading._fail(stopped, "the old reading failed")
+    reading._finish(stopped, documents.CleanDocument("old text", documents.DocumentFormat.TEXT, 1), [])
+    document.refresh_from_db()
+    assert document.status == ReadingStatus.READ and document.failure_reason == ""
+    assert document.text == fresh.text and document.proposals.count() == count

@@ -6,13 +6,15 @@ service functions (`ingest.services.confirm_document`), and keeps a link to what
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from oversight.lib.documents import DocumentFormat
 from oversight.organisations.models import Organisation
-from oversight.recommendations.models import GoverningBodyResponse, Item, ItemKind, Report, ResponseAction
+from oversight.recommendations.models import Addressee, GoverningBodyResponse, Item, ItemKind, Report, ResponseAction
 
 
 class DocumentKind(models.TextChoices):
@@ -62,6 +64,10 @@ class SourceDocument(models.Model):
     text = models.TextField(blank=True)
     page_starts = models.JSONField(default=list, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Each reading is numbered: a reading that was given up for stalled (its worker died) and later
+    # wakes up finds a newer number and writes nothing over the newer reading.
+    attempt = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True, help_text="When the reading last moved")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every review change")
 
@@ -76,6 +82,25 @@ class SourceDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReadingStatus.READ, ReadingStatus.FAILED)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReadingStatus.FAILED
+
+    @property
+    def is_read(self) -> bool:
+        return self.status == ReadingStatus.READ
+
+    @property
+    def is_report(self) -> bool:
+        return self.kind == DocumentKind.REPORT
+
+    def is_stalled(self, now: dt.datetime | None = None) -> bool:
+        """Being read, but not moved for longer than a reading takes: its worker stopped mid-way."""
+        if self.status != ReadingStatus.READING or self.progress_at is None:
+            return False
+        limit = dt.timedelta(minutes=settings.INGEST_STALLED_MINUTES)
+        return (now or timezone.now()) - self.progress_at > limit
 
     @property
     def percent_done(self) -> int:
@@ -178,6 +203,22 @@ class Proposal(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.decision == Decision.PENDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.decision == Decision.CONFIRMED
+
+    @property
+    def is_dropped(self) -> bool:
+        return self.decision == Decision.DROPPED
+
+    @property
+    def is_action(self) -> bool:
+        return self.kind == ProposalKind.ACTION
+
+    @property
+    def addressee_labels(self) -> list[str]:
+        return [Addressee(value).label for value in self.addressees if value in Addressee.values]
 
     @property
     def needs_due_date(self) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from oversight.lib import documents
@@ -40,8 +41,15 @@ def start_reading(document_id: int) -> SourceDocument | None:
             return None
         document.status, document.failure_reason = ReadingStatus.READING, ""
         document.pages_done = document.pages_total = 0
-        document.save(update_fields=["status", "failure_reason", "pages_done", "pages_total"])
+        document.attempt, document.progress_at = document.attempt + 1, timezone.now()
+        fields = ["status", "failure_reason", "pages_done", "pages_total", "attempt", "progress_at"]
+        document.save(update_fields=fields)
     return document
+
+
+def _this_reading(document: SourceDocument) -> QuerySet[SourceDocument]:
+    """The document, only while this reading is still the latest one."""
+    return SourceDocument.objects.filter(pk=document.pk, attempt=document.attempt)
 
 
 def read_and_propose(document_id: int, progress: Progress | None = None) -> SourceDocument | None:
@@ -65,7 +73,7 @@ def read_and_propose(document_id: int, progress: Progress | None = None) -> Sour
 def _read(document: SourceDocument, progress: Progress | None) -> CleanDocument:
     def on_progress(done: int, total: int) -> None:
         if done == total or done % PROGRESS_EVERY == 0:
-            SourceDocument.objects.filter(pk=document.pk).update(pages_done=done, pages_total=total)
+            _this_reading(document).update(pages_done=done, pages_total=total, progress_at=timezone.now())
         if progress is not None:
             progress(done, total)
 
@@ -78,7 +86,9 @@ def _read(document: SourceDocument, progress: Progress | None) -> CleanDocument:
 
 def _finish(document: SourceDocument, clean: CleanDocument, proposals: list[Proposal]) -> None:
     with transaction.atomic():
-        locked = SourceDocument.objects.select_for_update().get(pk=document.pk)
+        locked = _this_reading(document).select_for_update().first()
+        if locked is None:
+            return  # given up for stalled and read again meanwhile: the newer reading wins
         locked.text, locked.page_starts, locked.format = clean.text, list(clean.page_starts), clean.format.value
         locked.status, locked.read_at = ReadingStatus.READ, timezone.now()
         locked.pages_done = locked.pages_total = clean.pages
@@ -87,7 +97,7 @@ def _finish(document: SourceDocument, clean: CleanDocument, proposals: list[Prop
 
 
 def _fail(document: SourceDocument, reason: str) -> None:
-    SourceDocument.objects.filter(pk=document.pk).update(status=ReadingStatus.FAILED, failure_reason=reason)
+    _this_reading(document).update(status=ReadingStatus.FAILED, failure_reason=reason)
 
 
 def without_confirmed(document: SourceDocument, proposals: list[Proposal]) -> list[Proposal]:

@@ -130,12 +130,14 @@ def _queue(document: SourceDocument) -> None:
 
 
 def read_again(document: SourceDocument, by: User) -> SourceDocument:
-    """Queue a failed document for another reading (after a worker restart, or a fixed reader)."""
+    """Queue a failed or stalled document for another reading (after a worker restart, or a fixed reader)."""
     with transaction.atomic():
         locked = SourceDocument.objects.select_for_update().get(pk=document.pk)
         require(access.can_review_document(by, locked))
-        if locked.status != ReadingStatus.FAILED:
-            raise ValidationError("Only a document that could not be read can be read again.")
+        if not (locked.is_failed or locked.is_stalled()):
+            raise ValidationError(
+                "Only a document that could not be read, or whose reading stopped, can be read again."
+            )
         locked.status, locked.failure_reason = ReadingStatus.QUEUED, ""
         locked.save(update_fields=["status", "failure_reason"])
         _queue(locked)

@@ -85,6 +85,7 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "proposals": proposals,
         "can_review": access.can_review_document(request.user, document),
         "status_url": reverse("ingest:status", args=[document.pk]),
+        "stalled": document.is_stalled(),
     }
     return render(request, "ingest/document.html", context)
 
@@ -105,7 +106,8 @@ def status_of(document: SourceDocument) -> dict[str, Any]:
         "pages_total": total,
         "percent": document.percent_done,
         "progress_text": words,
-        "finished": document.is_finished,
+        # A stalled reading ends the polling too: the page then offers to read it again.
+        "finished": document.is_finished or document.is_stalled(),
         "failure_reason": document.failure_reason,
     }
 
