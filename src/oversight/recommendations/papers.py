@@ -18,6 +18,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from oversight.lib.deadlines import add_months
+from oversight.lib.labels import in_sentence
 from oversight.lib.rag import Rag, RagInputs, suggest_rag
 from oversight.organisations.models import Membership, Organisation, Role
 
@@ -410,7 +411,7 @@ def _split(records: list[TrackingRecord], period: Period) -> _Split:
 
 def _background(meeting: CommitteeMeeting, reports: tuple[PublishedReport, ...]) -> tuple[str, ...]:
     """The reports the paper describes, then what the liaison officer listed."""
-    listed = [f"HMICFRS {report.kind_label.lower()} report: {report.title}" for report in reports]
+    listed = [f"HMICFRS {in_sentence(report.kind_label)} report: {report.title}" for report in reports]
     return tuple(dict.fromkeys([*listed, *meeting.background_document_lines]))
 
 

@@ -8,10 +8,13 @@ from django.contrib.auth.models import User
 from ninja import Field, Schema
 
 from oversight.forms import LONG_TEXT, NO_NUL, TEXT
+from oversight.lib.deadlines import DeadlineKind
 from oversight.lib.rag import Rag
+from oversight.organisations.models import OrganisationKind
 
 from . import services
 from .models import (
+    Addressee,
     Evidence,
     HmicfrsStatus,
     ItemKind,
@@ -38,7 +41,7 @@ class OrganisationRef(Schema):
     id: int = Field(description="The organisation's id (use it for the `organisation` filter)")
     name: str = Field(description="For example West Midlands Police")
     slug: str = Field(description="A stable short name, for example west-midlands-police")
-    kind: str = Field(description="force, governing_body or national")
+    kind: OrganisationKind = Field(description="What kind of organisation it is, as a code")
 
 
 class ReportRef(Schema):
@@ -62,10 +65,11 @@ class ItemRef(Schema):
 class ItemOut(ItemRef):
     text: str = Field(description="The item's text as published")
     deadline_phrase: str = Field(description="The deadline as written, for example 'Within six months'")
-    deadline_kind: str = Field(description="How the due date was computed: within, by, immediately or none")
+    deadline_kind: DeadlineKind = Field(description="How the due date was computed from the deadline phrase")
     due_on: dt.date | None = Field(description="The due date computed from the deadline phrase")
     mandatory: bool = Field(description="Whether the addressees must act on it (super-complaint items are not)")
-    addressees: list[str] = Field(description="Who it is addressed to, for example chief_constables, pccs, npcc")
+    addressees: list[Addressee] = Field(description="Who it is addressed to, as codes")
+    addressee_labels: list[str] = Field(description="Who it is addressed to, in words")
     cause_of_concern_id: int | None = Field(description="For a recommendation: the cause of concern it answers")
 
 

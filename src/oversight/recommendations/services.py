@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from oversight.concurrency import ConcurrentEditError, bump_version, lock_for_change, require
 from oversight.lib.deadlines import add_months
+from oversight.lib.labels import in_sentence
 from oversight.organisations.access import AnyUser
 from oversight.organisations.models import Organisation, OrganisationKind
 
@@ -125,7 +126,7 @@ def _transition(tracking: TrackingRecord, by: User, action: str, reason: str, ve
         if locked.signoff not in rule.from_stages:
             raise TransitionNotAllowed(
                 f"This item is '{locked.get_signoff_display()}', so it cannot be "
-                f"{TransitionAction(action).label.lower()} now."
+                f"{in_sentence(TransitionAction(action).label)} now."
             )
         if rule.needs_reason and not reason.strip():
             raise TransitionNotAllowed("Give the reasons so the owner knows what is needed.")
