@@ -4,6 +4,7 @@ day uses the override in force then; the owner list says who each eligible perso
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from auditlog.context import set_actor
@@ -125,21 +126,30 @@ def test_the_paper_as_at_a_day_uses_the_override_in_force_that_day(
     assert TrackingRecord.objects.get(pk=record.pk).rag() == Rag.BLUE  # the register: the one in force now
 
 
-def test_overrides_before_the_history_was_kept_are_replayed_from_the_change_trail(
+def test_overrides_and_owners_before_the_history_was_kept_are_replayed_from_the_change_trail(
     personas: Personas, tracking: TrackingRecord
 ) -> None:
     """Migration 0007 turns the change trail's entries into rows (who and when as the trail says)."""
-    module = __import__(
-        "oversight.recommendations.migrations.0007_rag_and_owner_history", fromlist=["_rag_rows_from_the_trail"]
-    )
+    module = importlib.import_module("oversight.recommendations.migrations.0007_rag_and_owner_history")
     with set_actor(personas.liaison):
         tracking.rag_override, tracking.rag_override_reason = "red", "Partner delay"
         tracking.save()
-    module._rag_rows_from_the_trail(apps, None)
+        tracking.owner, tracking.portfolio = personas.second_owner, "Crime"
+        tracking.save()
+        tracking.portfolio = "Crime and justice"
+        tracking.save()
+    tracking.rag_override, tracking.rag_override_reason = "", ""
+    tracking.save()  # no one named: no row
+    module._rows_from_the_trail(apps, None)
     row = RagChange.objects.get()
     assert (row.tracking, row.by, row.from_rag, row.to_rag, row.reason) == (
         tracking, personas.liaison, "", "red", "Partner delay",
     )  # fmt: skip
+    owners = OwnerChange.objects.order_by("pk").values_list("from_owner", "to_owner", "from_portfolio", "to_portfolio")
+    second = personas.second_owner.pk
+    assert list(owners) == [
+        (personas.owner.pk, second, "Public protection", "Crime"), (second, second, "Crime", "Crime and justice")
+    ]  # fmt: skip
 
 
 # Owners

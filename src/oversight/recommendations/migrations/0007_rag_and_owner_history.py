@@ -5,34 +5,48 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-# Overrides set before this migration have no dated row. The change trail (django-auditlog) kept
-# who set each one and when: its entries are replayed into rows. An override whose trail names no
-# one keeps its row out (a row needs its author); the register still shows it, and a paper then
-# uses the suggested rating, as it did before this migration.
+# Overrides and owners changed before this migration have no dated row. The change trail
+# (django-auditlog) kept who changed each and when: its entries are replayed into rows, so the
+# history in words (which tells these fields from the rows) and the paper lose nothing. An entry
+# that names no one is left out (a row needs its author), as the trail's own entry then shows it.
 
 
-def _rag_rows_from_the_trail(apps, schema_editor):
-    TrackingRecord = apps.get_model("recommendations", "TrackingRecord")
+def _value(value):
+    return "" if value in (None, "None") else str(value)
+
+
+def _user_id(value, users):
+    return int(value) if _value(value).isdigit() and int(value) in users else None
+
+
+def _rows_from_the_trail(apps, schema_editor):
     RagChange = apps.get_model("recommendations", "RagChange")
+    OwnerChange = apps.get_model("recommendations", "OwnerChange")
     ContentType = apps.get_model("contenttypes", "ContentType")
     LogEntry = apps.get_model("auditlog", "LogEntry")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
     kind = ContentType.objects.filter(app_label="recommendations", model="trackingrecord").first()
-    overridden = TrackingRecord.objects.exclude(rag_override="").values_list("pk", flat=True)
-    if kind is None or not overridden:
+    if kind is None:
         return
-    entries = LogEntry.objects.filter(
-        content_type=kind, object_id__in=list(overridden), actor__isnull=False
-    ).order_by("timestamp", "pk")
-    for entry in entries:
+    users = set(User.objects.values_list("pk", flat=True))
+    owners = {}  # the owner each record has so far in the replay: a portfolio-only row names them
+    entries = LogEntry.objects.filter(content_type=kind, actor__isnull=False).order_by("timestamp", "pk")
+    for entry in entries.iterator():
         changes = entry.changes if isinstance(entry.changes, dict) else {}
-        if "rag_override" not in changes:
-            continue
-        before, after = (("" if value in (None, "None") else str(value)) for value in changes["rag_override"])
-        reason = changes.get("rag_override_reason", ["", ""])[1]
-        RagChange.objects.create(
-            tracking_id=entry.object_id, by_id=entry.actor_id, at=entry.timestamp, from_rag=before, to_rag=after,
-            reason="" if reason in (None, "None") else str(reason),
-        )
+        common = {"tracking_id": entry.object_id, "by_id": entry.actor_id, "at": entry.timestamp}
+        rag = [_value(value) for value in changes.get("rag_override", ["", ""])]
+        if rag[0] != rag[1]:
+            reason = _value(changes.get("rag_override_reason", ["", ""])[1])
+            RagChange.objects.create(**common, from_rag=rag[0], to_rag=rag[1], reason=reason)
+        known = owners.get(entry.object_id)
+        owner = [_user_id(value, users) for value in changes.get("owner", [known, known])]
+        portfolio = [_value(value) for value in changes.get("portfolio", ["", ""])]
+        owners[entry.object_id] = owner[1]
+        if owner[0] != owner[1] or portfolio[0] != portfolio[1]:
+            OwnerChange.objects.create(
+                **common, from_owner_id=owner[0], to_owner_id=owner[1], from_portfolio=portfolio[0],
+                to_portfolio=portfolio[1],
+            )
 
 
 class Migration(migrations.Migration):
@@ -79,5 +93,5 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.RunPython(_rag_rows_from_the_trail, migrations.RunPython.noop),
+        migrations.RunPython(_rows_from_the_trail, migrations.RunPython.noop),
 ]
