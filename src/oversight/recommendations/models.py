@@ -305,9 +305,8 @@ class TrackingRecord(models.Model):
 
     def current_rag_change(self) -> RagChange | None:
         """The row that set the override in force now: who set it and when."""
-        if not self.rag_override:
-            return None
-        return self.rag_changes.select_related("by").order_by("-at", "-pk").first()
+        latest = self.rag_changes.select_related("by").order_by("-at", "-pk").first() if self.rag_override else None
+        return latest if latest is not None and latest.to_rag == self.rag_override else None
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return not self.is_complete and self.due_on is not None and self.due_on < (today or dt.date.today())
