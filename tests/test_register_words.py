@@ -94,6 +94,8 @@ def _codes() -> list[str]:
     for value, label in _choices():
         if _is_code(value, label):
             codes.add(value)
+            if "_" in value:
+                codes.add(value.capitalize())  # "Being_progressed" is no label either
             acronyms = {word.lower() for word in re.findall(r"\b[A-Z]{2,}\b", label)}
             if acronyms & set(value.split("_")):
                 codes.add(value.replace("_", " "))  # "with hmicfrs", not "in progress" (plain words)
@@ -118,7 +120,7 @@ def test_the_codes_looked_for_are_the_ones_users_saw() -> None:
     for word in ("open", "red", "complete", "closed", "draft", "link", "recommendation", "thematic", "joint"):
         assert word not in CODES, word
     assert leaks("Status: With HMICFRS, being progressed; see https://example.org/hmicfrs/peel") == []
-    assert len(leaks("Status: with_hmicfrs. Kind: peel. Due: None")) == 3
+    assert len(leaks("Status: with_hmicfrs. Kind: peel. Due: None. HMICFRS: Being_progressed")) == 4
 
 
 def test_a_label_inside_a_sentence_keeps_its_acronyms() -> None:
