@@ -32,6 +32,7 @@ from oversight.workforce.models import Person, PersonKind, Unit
 from tests.conftest import client_for
 from tests.factories import ReportFactory, TrackingRecordFactory, member
 from tests.personas import Personas
+from tests.test_api import api_client
 
 
 def _dated(row: RagChange | OwnerChange, day: dt.date) -> None:
@@ -239,3 +240,20 @@ def test_the_owner_list_names_only_roles_held_in_the_records_organisation(
     assert f"Sara Kaur {dash} Recommendation owner (Scrutiny)" in shown  # a governing body has no units
     assert f"Priya Shah {dash} OPCC policy or scrutiny officer" in shown
     assert not any("Force liaison officer" in label or "unit not recorded" in label for label in shown)
+
+
+def test_the_api_gives_the_dated_overrides_and_owner_changes(personas: Personas, tracking: TrackingRecord) -> None:
+    services.override_rag(tracking, personas.liaison, "red", "Partner delay")
+    record = TrackingRecord.objects.get(pk=tracking.pk)
+    services.update_tracking(record, personas.liaison, record.version, owner=personas.second_owner,
+                             portfolio="Crime", reason="Restructure")  # fmt: skip
+    record = TrackingRecord.objects.get(pk=tracking.pk)
+    services.override_rag(record, personas.liaison, "", "")
+    answer = api_client(personas.committee_member).get(f"/api/v1/recommendations/tracking/{tracking.pk}").json()
+    assert [(c["by"]["name"], c["from_rag"], c["to_rag"], c["reason"]) for c in answer["rag_overrides"]] == [
+        ("Rachel Jones", None, "red", "Partner delay"), ("Rachel Jones", "red", None, ""),
+    ]  # fmt: skip
+    (change,) = answer["owner_changes"]
+    assert (change["from_owner"]["name"], change["to_owner"]["name"], change["to_portfolio"], change["reason"]) == (
+        "Owen Patel", "Sara Kaur", "Crime", "Restructure",
+    )  # fmt: skip
