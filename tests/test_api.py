@@ -299,7 +299,7 @@ def test_a_stale_version_is_409_and_nothing_is_written(personas: Personas, track
 def test_a_step_not_open_now_is_400_with_the_message(personas: Personas, tracking: TrackingRecord) -> None:
     response = step(personas.hmicfrs_lead, tracking, "sign_off")
     assert response.status_code == 400
-    assert "cannot be signed off by hmicfrs now" in response.json()["detail"]
+    assert "cannot be signed off by HMICFRS now" in response.json()["detail"]
     assert not Transition.objects.exists()
 
 

@@ -20,6 +20,7 @@ from pytest_django import DjangoDbBlocker, Settings
 
 from oversight.organisations.models import Membership, Organisation, Role
 from oversight.recommendations import access, demo
+from oversight.recommendations.forms import TrackingEditForm
 from oversight.recommendations.models import (
     Committee,
     EvidenceVersion,
@@ -241,3 +242,16 @@ def test_the_demo_is_never_loaded_in_production(db: None, settings: Settings) ->
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("load_demo", stdout=io.StringIO())
     assert User.objects.count() == users
+
+
+def test_the_owner_list_gives_each_person_their_role_and_unit(loaded: Loaded, wmp: Organisation) -> None:
+    record = _ppda_record(wmp, "1")
+    labels = {str(label) for _, label in TrackingEditForm(tracking=record).fields["owner"].choices}  # type: ignore[attr-defined]
+    dash = "\N{EN DASH}"
+    assert (f"Daniel Okafor {dash} Recommendation owner (Public Protection Unit) {dash} "
+            "Public Protection Unit, Force headquarters") in labels  # fmt: skip
+    assert (
+        f"Hannah Clarke {dash} Force liaison officer {dash} Force Performance and Assurance, Force headquarters"
+        in labels
+    )
+    assert not any("unit not recorded" in label for label in labels if "Recommendation owner" in label)

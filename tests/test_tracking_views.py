@@ -273,7 +273,7 @@ def test_liaison_edits_owner_from_members_only(personas: Personas, tracking: Tra
     client = client_for(personas.liaison)
     url = reverse("recommendations:tracking_edit", args=[tracking.pk])
     page = client.get(url).content.decode()
-    assert "Sara Kaur: Recommendation owner" in page and "Alan Brook" not in page
+    assert "Sara Kaur – Recommendation owner" in page and "Alan Brook" not in page  # noqa: RUF001
     due = tracking.due_on
     base = {"version": tracking.version, "portfolio": "Crime", "due_on_0": "1", "due_on_1": "6", "due_on_2": "2024",
             "next_review_on_0": "", "next_review_on_1": "", "next_review_on_2": ""}  # fmt: skip
@@ -346,15 +346,16 @@ def test_rag_override_review_status_and_hmicfrs_status(personas: Personas, track
     tracking.refresh_from_db()
     assert tracking.rag_override == "red"
     page = liaison.get(reverse("recommendations:tracking", args=[tracking.pk])).content.decode()
-    assert "Overridden: Partner delay" in page and "Suggested by the rule" in page
+    today = f"{dt.date.today():%-d %B %Y}"
+    assert f"Overridden by Rachel Jones on {today}: Partner delay" in page and "Suggested by the rule" in page
     form = liaison.get(rag).content.decode()
     assert "How the suggested rating is worked out" in form and "Red: the due date has passed." in form
-    assert "Overridden now to Red: Partner delay" in form  # shown above the form, which starts empty
+    assert f"Overridden now to Red by Rachel Jones on {today}: Partner delay" in form  # above the empty form
     assert "checked" not in form.split("<form", 1)[1] and ">Partner delay</textarea>" not in form
     review = reverse("recommendations:tracking_review", args=[tracking.pk])
-    today = dt.date.today()
-    response = liaison.post(review, {"version": tracking.version, "note": "On track", "reviewed_on_0": today.day,
-                                     "reviewed_on_1": today.month, "reviewed_on_2": today.year})  # fmt: skip
+    day = dt.date.today()
+    response = liaison.post(review, {"version": tracking.version, "note": "On track", "reviewed_on_0": day.day,
+                                     "reviewed_on_1": day.month, "reviewed_on_2": day.year})  # fmt: skip
     assert response.status_code == 302
     assert tracking.reviews.get().note == "On track"
     tracking.refresh_from_db()
@@ -391,7 +392,11 @@ def test_history_is_in_words_for_auditors(personas: Personas, tracking: Tracking
     html = page.content.decode()
     assert "Sara Kaur" in html and "Owen Patel" in html  # people by name, not ids
     assert "31 March 2031" in html and "2031-03-31" not in html  # UK dates
-    assert ">Due date<" in html and ">RAG override<" in html and ">Red<" in html
+    assert ">Due date<" in html and ">RAG rating<" in html and ">Red<" in html
+    # The transition rows tell owners and overrides, with their reasons, once each.
+    assert "RAG override set: Tracking record" in html and "Reason: Partner delay" in html
+    assert "Owner changed: Tracking record" in html and ">The suggested rating<" in html
+    assert html.count(">Owner<") == 1 and ">RAG override<" not in html
     assert not re.search(r">\d{4}-\d\d-\d\d", html)  # no ISO dates or raw time stamps
     for machinery in (">version<", ">Version<", ">updated_at<", ">due_on<", ">red<", ">None<", ">Rag override<"):
         assert machinery not in html, machinery

@@ -210,4 +210,10 @@ LOGGING = {
 # time together ended (issue 3; the default lives in workforce/rules.py).
 WORKFORCE_CONNECTION_YEARS = int(os.environ.get("WORKFORCE_CONNECTION_YEARS", 5))
 
-DEMO_LOADERS = ["oversight.recommendations.demo", "oversight.cases.demo", "oversight.grants.demo"]
+# The register's people join the workforce register once the case demo has generated it.
+DEMO_LOADERS = [
+    "oversight.recommendations.demo",
+    "oversight.cases.demo",
+    "oversight.recommendations.demo.workforce",
+    "oversight.grants.demo",
+]

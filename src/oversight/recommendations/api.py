@@ -15,7 +15,9 @@ from . import filters as filtering
 from .models import (
     Evidence,
     EvidenceVersion,
+    OwnerChange,
     ProgressUpdate,
+    RagChange,
     Report,
     TrackingRecord,
     TrackingRecordQuerySet,
@@ -100,6 +102,8 @@ def _with_history(records: TrackingRecordQuerySet) -> TrackingRecordQuerySet:
             ),
         ),
         Prefetch("transitions", Transition.objects.select_related("by")),
+        Prefetch("rag_changes", RagChange.objects.select_related("by")),
+        Prefetch("owner_changes", OwnerChange.objects.select_related("by", "from_owner", "to_owner")),
         "extensions__requested_by",
         "extensions__decided_by",
         "hmicfrs_history",

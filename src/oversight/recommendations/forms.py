@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Prefetch
 
 from oversight.forms import (
     DATE_HINT,
@@ -18,7 +20,7 @@ from oversight.forms import (
     text_area,
 )
 from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, find_deadline_phrase
-from oversight.organisations.models import Organisation
+from oversight.organisations.models import Membership, Organisation, OrganisationKind
 
 from .access import owner_candidates
 from .models import Addressee, HmicfrsStatus, Item, ItemKind, RagOverride, Report, ReportKind, TrackingRecord
@@ -141,16 +143,32 @@ class HmicfrsStatusForm(VersionedForm):
     comment = reason_field("Comment (optional)", required=False, hint="As written on the inspectorate's register")
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
-    """Each eligible person with their role and portfolio in the organisation, so the right one is chosen."""
+def _unit_of(user: User) -> str:
+    """The person's current unit on their force's workforce register, read through the login's link
+    to its register entry (the `workforce_person` relation); blank when the login has none."""
+    try:
+        unit = user.workforce_person.unit
+    except ObjectDoesNotExist:
+        return ""
+    return str(unit) if unit is not None else ""
 
-    organisation_id: int = 0
+
+def owner_label(user: User, memberships: Iterable[Membership], *, in_force: bool) -> str:
+    """A person as the owner list shows them: name, roles in the organisation (with the portfolio
+    they lead) and unit, so two people of the same name or role are told apart."""
+    name = user.get_full_name() or user.get_username()
+    roles = ", ".join(m.get_role_display() + (f" ({m.portfolio})" if m.portfolio else "") for m in memberships)
+    unit = _unit_of(user) or ("unit not recorded" if in_force else "")
+    return " – ".join(part for part in (name, roles, unit) if part)  # noqa: RUF001 (an en dash)
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    """Each eligible person with their role, portfolio and unit, so the right one is chosen."""
+
+    in_force: bool = True
 
     def label_from_instance(self, obj: User) -> str:
-        name = obj.get_full_name() or obj.get_username()
-        held = [m for m in obj.memberships.all() if m.organisation_id == self.organisation_id]
-        roles = ", ".join(m.get_role_display() + (f" ({m.portfolio})" if m.portfolio else "") for m in held)
-        return f"{name}: {roles}" if roles else name
+        return owner_label(obj, obj.roles_here, in_force=self.in_force)  # type: ignore[attr-defined]
 
 
 class TrackingEditForm(VersionedForm):
@@ -162,13 +180,21 @@ class TrackingEditForm(VersionedForm):
         help_text="Left as it is, a new owner's portfolio replaces it when the register records one",
     )
     keep_portfolio = forms.BooleanField(label="The portfolio stays the same with the new owner", required=False)
+    reason = reason_field(
+        "Why the owner or portfolio changes (optional)",
+        required=False,
+        hint="Kept in the item's change history with who made the change and when",
+    )
     next_review_on = GovukDateField(label="Next review date", required=False)
 
     def __init__(self, *args: Any, tracking: TrackingRecord, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["owner"]
-        field.queryset = owner_candidates(tracking.organisation).prefetch_related("memberships")  # type: ignore[attr-defined]
-        field.organisation_id = tracking.organisation_id  # type: ignore[attr-defined]
+        field = cast(OwnerChoiceField, self.fields["owner"])
+        organisation = tracking.organisation
+        roles_here = Membership.objects.counting().filter(organisation=organisation).order_by("role")
+        candidates = owner_candidates(organisation).select_related("workforce_person__unit")
+        field.queryset = candidates.prefetch_related(Prefetch("memberships", queryset=roles_here, to_attr="roles_here"))
+        field.in_force = organisation.kind == OrganisationKind.FORCE
 
 
 # Reports and items

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,9 @@ from oversight.lib.rag import Rag, RagInputs, RagSuggestion, suggest_rag
 from oversight.organisations.models import Organisation
 
 from .rules import RESPONSE_DAYS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 class ReportKind(models.TextChoices):
@@ -292,6 +296,18 @@ class TrackingRecord(models.Model):
         """Why the record has its RAG rating: the override's reason, or the rule's."""
         return self.rag_override_reason if self.rag_override else self.suggested_rag(today).reason
 
+    def rag_override_on(self, day: dt.date) -> Rag | None:
+        """The override in force at the end of `day`, from the dated rows (prefetch `rag_changes` for
+        many records); None when the rule's suggestion stood."""
+        changes = [change for change in self.rag_changes.all() if timezone.localdate(change.at) <= day]
+        latest = max(changes, key=lambda change: (change.at, change.pk), default=None)
+        return Rag(latest.to_rag) if latest is not None and latest.to_rag else None
+
+    def current_rag_change(self) -> RagChange | None:
+        """The row that set the override in force now: who set it and when."""
+        latest = self.rag_changes.select_related("by").order_by("-at", "-pk").first() if self.rag_override else None
+        return latest if latest is not None and latest.to_rag == self.rag_override else None
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return not self.is_complete and self.due_on is not None and self.due_on < (today or dt.date.today())
 
@@ -331,8 +347,24 @@ class TransitionAction(models.TextChoices):
     REOPEN = "reopen", "Reopened"
 
 
-class TransitionRow(models.Model):
-    """Who changed a register record's state, when and why; each subclass adds from and to."""
+class ImmutableModel(models.Model):
+    """Dated entries that are never edited once written."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(f"A {self._meta.verbose_name} cannot be changed once written.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class TransitionRow(ImmutableModel):
+    """Who changed a register record's state, when and why; each subclass adds from and to.
+
+    `write` is the one way a row is written, inside the guarded service function that makes the
+    change (after `lock_for_change` and `require`), so the row and the change stand or fall together.
+    """
 
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -341,6 +373,11 @@ class TransitionRow(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+    @classmethod
+    def write(cls, by: AbstractBaseUser, reason: str = "", **change: object) -> Self:
+        """Record a change made now by `by`: `change` names the record and the from and to values."""
+        return cls._default_manager.create(by=by, reason=reason.strip(), **change)
 
 
 class Transition(TransitionRow):
@@ -357,16 +394,49 @@ class Transition(TransitionRow):
         return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ImmutableModel(models.Model):
-    """Dated entries that are never edited once written."""
+class RagChange(TransitionRow):
+    """A RAG override set, changed or cleared: who, when, from, to and why. Never edited.
 
-    class Meta:
-        abstract = True
+    The dated history of overrides: the committee paper asks which one was in force on its "as at"
+    day (`TrackingRecord.rag_override_on`); the record's own fields hold the one in force now.
+    A blank rating means none: the rule's suggestion stood.
+    """
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(f"A {self._meta.verbose_name} cannot be changed once written.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="rag_changes")
+    from_rag = models.CharField("RAG override before", max_length=10, choices=RagOverride.choices, blank=True)
+    to_rag = models.CharField("RAG override after", max_length=10, choices=RagOverride.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"RAG override {self.from_rag or 'none'} to {self.to_rag or 'none'} by {self.by}"
+
+    @property
+    def action_label(self) -> str:
+        if not self.to_rag:
+            return "RAG override cleared"
+        return "RAG override changed" if self.from_rag else "RAG override set"
+
+
+class OwnerChange(TransitionRow):
+    """A change of owner or portfolio: who, when, from, to and why. Never edited."""
+
+    tracking = models.ForeignKey(TrackingRecord, on_delete=models.CASCADE, related_name="owner_changes")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="owner before",
+    )  # fmt: skip
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="owner after",
+    )  # fmt: skip
+    from_portfolio = models.CharField("portfolio before", max_length=200, blank=True)
+    to_portfolio = models.CharField("portfolio after", max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"Owner {self.from_owner_id} to {self.to_owner_id} by {self.by}"
+
+    @property
+    def action_label(self) -> str:
+        return "Owner changed" if self.from_owner_id != self.to_owner_id else "Portfolio changed"
 
 
 class ProgressUpdate(ImmutableModel):

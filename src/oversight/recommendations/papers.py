@@ -2,9 +2,9 @@
 
 The same period always gives the same paper: every status, due date, RAG rating and count is
 computed as at the last day of the period from dated rows (transitions, extension decisions,
-updates, reviews, notifications), and every list is ordered by stable keys. A paper for a meeting
+RAG overrides, updates, reviews, notifications), and every list is ordered by stable keys. A paper for a meeting
 still to come is honest about it: its figures are as at today, marked provisional. Owners and
-portfolios are as the register records them now (the register keeps no dated history of them).
+portfolios are as the register records them now (the paper does not read their dated history).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from oversight.lib.deadlines import add_months
+from oversight.lib.labels import in_sentence
 from oversight.lib.rag import Rag, RagInputs, suggest_rag
 from oversight.organisations.models import Membership, Organisation, Role
 
@@ -30,6 +31,7 @@ from .models import (
     ItemKind,
     ProgressUpdate,
     QuarterlyReview,
+    RagChange,
     Report,
     SignoffStage,
     TrackingRecord,
@@ -258,7 +260,10 @@ def _dated(stamps: Iterable[dt.date], day: dt.date) -> dt.date | None:
 
 
 def rag_on(record: TrackingRecord, state: tuple[str, str], day: dt.date) -> Rag:
-    """The documented RAG rule applied to the record as it stood at the end of `day`."""
+    """The RAG override in force at the end of `day`, else the documented rule applied to the record
+    as it stood then."""
+    if (override := record.rag_override_on(day)) is not None:
+        return override
     status, stage = state
     reviews = [review for review in record.reviews.all() if review.reviewed_on <= day]
     inputs = RagInputs(
@@ -318,6 +323,7 @@ def _records(forces: Iterable[Organisation]) -> list[TrackingRecord]:
             Prefetch("updates", queryset=ProgressUpdate.objects.only("tracking_id", "written_at")),
             Prefetch("reviews", queryset=QuarterlyReview.objects.only("tracking_id", "reviewed_on", "next_review_on")),
             Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("decided_at", "pk")),
+            Prefetch("rag_changes", queryset=RagChange.objects.order_by("at", "pk")),
         )
         .order_by("pk")
     )
@@ -405,7 +411,7 @@ def _split(records: list[TrackingRecord], period: Period) -> _Split:
 
 def _background(meeting: CommitteeMeeting, reports: tuple[PublishedReport, ...]) -> tuple[str, ...]:
     """The reports the paper describes, then what the liaison officer listed."""
-    listed = [f"HMICFRS {report.kind_label.lower()} report: {report.title}" for report in reports]
+    listed = [f"HMICFRS {in_sentence(report.kind_label)} report: {report.title}" for report in reports]
     return tuple(dict.fromkeys([*listed, *meeting.background_document_lines]))
 
 

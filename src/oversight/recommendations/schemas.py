@@ -8,13 +8,18 @@ from django.contrib.auth.models import User
 from ninja import Field, Schema
 
 from oversight.forms import LONG_TEXT, NO_NUL, TEXT
+from oversight.lib.deadlines import DeadlineKind
 from oversight.lib.rag import Rag
+from oversight.organisations.models import OrganisationKind
 
 from . import services
 from .models import (
+    Addressee,
     Evidence,
+    ExtensionDecision,
     HmicfrsStatus,
     ItemKind,
+    RagChange,
     ReportKind,
     SignoffStage,
     TrackingRecord,
@@ -38,7 +43,7 @@ class OrganisationRef(Schema):
     id: int = Field(description="The organisation's id (use it for the `organisation` filter)")
     name: str = Field(description="For example West Midlands Police")
     slug: str = Field(description="A stable short name, for example west-midlands-police")
-    kind: str = Field(description="force, governing_body or national")
+    kind: OrganisationKind = Field(description="What kind of organisation it is, as a code")
 
 
 class ReportRef(Schema):
@@ -62,10 +67,11 @@ class ItemRef(Schema):
 class ItemOut(ItemRef):
     text: str = Field(description="The item's text as published")
     deadline_phrase: str = Field(description="The deadline as written, for example 'Within six months'")
-    deadline_kind: str = Field(description="How the due date was computed: within, by, immediately or none")
+    deadline_kind: DeadlineKind = Field(description="How the due date was computed from the deadline phrase")
     due_on: dt.date | None = Field(description="The due date computed from the deadline phrase")
     mandatory: bool = Field(description="Whether the addressees must act on it (super-complaint items are not)")
-    addressees: list[str] = Field(description="Who it is addressed to, for example chief_constables, pccs, npcc")
+    addressees: list[Addressee] = Field(description="Who it is addressed to, as codes")
+    addressee_labels: list[str] = Field(description="Who it is addressed to, in words")
     cause_of_concern_id: int | None = Field(description="For a recommendation: the cause of concern it answers")
 
 
@@ -174,13 +180,39 @@ class TransitionOut(Schema):
     reason: str = Field(description="Why, as given (required when returning an item)")
 
 
+class RagChangeOut(Schema):
+    by: PersonRef = Field(description="Who set, changed or cleared the override")
+    at: dt.datetime = Field(description="When: the override in force on a day is the latest set by then")
+    from_rag: Rag | None = Field(description="The override before (null: none, the rule's rating stood)")
+    to_rag: Rag | None = Field(description="The override after (null: cleared, the rule's rating stands)")
+    reason: str = Field(description="Why, as given")
+
+    @staticmethod
+    def resolve_from_rag(obj: RagChange) -> str | None:
+        return obj.from_rag or None
+
+    @staticmethod
+    def resolve_to_rag(obj: RagChange) -> str | None:
+        return obj.to_rag or None
+
+
+class OwnerChangeOut(Schema):
+    by: PersonRef = Field(description="Who made the change")
+    at: dt.datetime = Field(description="When")
+    from_owner: PersonRef | None = Field(description="The owner before, if there was one")
+    to_owner: PersonRef | None = Field(description="The owner after, if there is one")
+    from_portfolio: str = Field(description="The portfolio before")
+    to_portfolio: str = Field(description="The portfolio after")
+    reason: str = Field(description="Why, as given (optional)")
+
+
 class ExtensionOut(Schema):
     requested_by: PersonRef = Field(description="Who asked")
     requested_at: dt.datetime = Field(description="When")
     current_due_on: dt.date | None = Field(description="The due date when the request was made")
     requested_due_on: dt.date = Field(description="The due date asked for")
     reason: str = Field(description="Why more time is needed")
-    decision: str = Field(description="pending, approved or refused")
+    decision: ExtensionDecision = Field(description="Whether it was approved or refused, or awaits a decision")
     decided_by: PersonRef | None = Field(description="Who decided")
     decided_at: dt.datetime | None = Field(description="When it was decided")
     decision_reason: str = Field(description="The reasons for the decision")
@@ -202,6 +234,8 @@ class TrackingDetailOut(TrackingOut):
     updates: list[ProgressUpdateOut] = Field(description="Progress updates, newest first")
     evidence: list[EvidenceOut] = Field(description="Evidence, newest first; file contents are not included")
     transitions: list[TransitionOut] = Field(description="Every status and sign-off change, oldest first")
+    rag_overrides: list[RagChangeOut] = Field(description="Every RAG override set, changed or cleared, oldest first")
+    owner_changes: list[OwnerChangeOut] = Field(description="Every change of owner or portfolio, oldest first")
     extensions: list[ExtensionOut] = Field(description="Extension requests and their decisions, newest first")
     hmicfrs_history: list[HmicfrsStatusOut] = Field(description="The inspectorate's dated statuses, newest first")
 
@@ -228,6 +262,14 @@ class TrackingDetailOut(TrackingOut):
     @staticmethod
     def resolve_transitions(obj: TrackingRecord) -> list[object]:
         return list(obj.transitions.all())
+
+    @staticmethod
+    def resolve_rag_overrides(obj: TrackingRecord) -> list[object]:
+        return list(obj.rag_changes.all())
+
+    @staticmethod
+    def resolve_owner_changes(obj: TrackingRecord) -> list[object]:
+        return list(obj.owner_changes.all())
 
     @staticmethod
     def resolve_extensions(obj: TrackingRecord) -> list[object]:

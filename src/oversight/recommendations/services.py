@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from oversight.concurrency import ConcurrentEditError, bump_version, lock_for_change, require
 from oversight.lib.deadlines import add_months
+from oversight.lib.labels import in_sentence
 from oversight.organisations.access import AnyUser
 from oversight.organisations.models import Organisation, OrganisationKind
 
@@ -39,8 +40,11 @@ from .models import (
     HmicfrsStatus,
     HmicfrsStatusEntry,
     Item,
+    OwnerChange,
     ProgressUpdate,
     QuarterlyReview,
+    RagChange,
+    RagOverride,
     Report,
     ResponseAction,
     ResponseStatus,
@@ -122,7 +126,7 @@ def _transition(tracking: TrackingRecord, by: User, action: str, reason: str, ve
         if locked.signoff not in rule.from_stages:
             raise TransitionNotAllowed(
                 f"This item is '{locked.get_signoff_display()}', so it cannot be "
-                f"{TransitionAction(action).label.lower()} now."
+                f"{in_sentence(TransitionAction(action).label)} now."
             )
         if rule.needs_reason and not reason.strip():
             raise TransitionNotAllowed("Give the reasons so the owner knows what is needed.")
@@ -135,16 +139,10 @@ def _transition(tracking: TrackingRecord, by: User, action: str, reason: str, ve
 
 
 def _record(tracking: TrackingRecord, by: User, action: str, status: str, stage: str, reason: str) -> None:
-    Transition.objects.create(
-        tracking=tracking,
-        action=action,
-        by=by,
-        from_status=tracking.status,
-        to_status=status,
-        from_signoff=tracking.signoff,
-        to_signoff=stage,
-        reason=reason.strip(),
-    )
+    Transition.write(
+        by, reason, tracking=tracking, action=action, from_status=tracking.status, to_status=status,
+        from_signoff=tracking.signoff, to_signoff=stage,
+    )  # fmt: skip
     tracking.status, tracking.signoff = status, stage
     tracking.closed_on = timezone.localdate() if status == TrackingStatus.CLOSED else None
     bump_version(tracking, "status", "signoff", "closed_on")
@@ -348,13 +346,20 @@ def record_review(
 def override_rag(
     tracking: TrackingRecord, by: User, rag: str, reason: str, version: int | None = None
 ) -> TrackingRecord:
-    """Set or clear (rag='') the RAG override; an override needs its reason."""
+    """Set, change or clear (rag='') the RAG override; an override needs its reason. Each change is
+    a dated row (who, when, from, to, why), so a paper as at a past day uses the override then."""
+    if rag not in RagOverride.values and rag != "":
+        raise ValidationError({"rag": "Choose a RAG rating, or the suggested rating."})
     if rag and not reason.strip():
         raise ValidationError({"reason": "Give the reason for overriding the suggested RAG rating."})
     with transaction.atomic():
         locked = _locked(tracking, version)
         require(access.can_override_rag(by, locked))
-        locked.rag_override, locked.rag_override_reason = rag, (reason.strip() if rag else "")
+        new_reason = reason.strip() if rag else ""
+        if (rag, new_reason) == (locked.rag_override, locked.rag_override_reason):
+            return locked
+        RagChange.write(by, reason, tracking=locked, from_rag=locked.rag_override, to_rag=rag)
+        locked.rag_override, locked.rag_override_reason = rag, new_reason
         bump_version(locked, "rag_override", "rag_override_reason")
     return locked
 
@@ -433,11 +438,18 @@ def _portfolio_for(owner: User, tracking: TrackingRecord) -> str:
 
 
 def update_tracking(
-    tracking: TrackingRecord, by: User, version: int, *, keep_portfolio: bool = False, **changes: Any
+    tracking: TrackingRecord,
+    by: User,
+    version: int,
+    *,
+    keep_portfolio: bool = False,
+    reason: str = "",
+    **changes: Any,
 ) -> TrackingRecord:
     """Owner, portfolio or review date, refusing a stale edit. A new owner brings their recorded
-    portfolio unless another is given (or `keep_portfolio`). The due date moves only through an
-    extension decision or a recorded correction (`correct_due_date`), which the paper counts."""
+    portfolio unless another is given (or `keep_portfolio`); a change of owner or portfolio is a
+    transition row with `reason`. The due date moves only through an extension decision or a
+    recorded correction (`correct_due_date`), which the paper counts."""
     allowed = {"owner", "portfolio", "next_review_on"}
     if unknown := set(changes) - allowed:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
@@ -449,10 +461,23 @@ def update_tracking(
             raise ValidationError({"owner": "The owner must be someone in the organisation."})
         if owner is not None and "portfolio" not in changes and not keep_portfolio:
             changes["portfolio"] = _portfolio_for(owner, locked)
+        _record_owner_change(locked, by, changes, reason)
         for field, value in changes.items():
             setattr(locked, field, value)
         bump_version(locked, *changes)
     return locked
+
+
+def _record_owner_change(tracking: TrackingRecord, by: User, changes: dict[str, Any], reason: str) -> None:
+    """A transition row when the owner or the portfolio changes (before the record is changed)."""
+    owner = changes.get("owner", tracking.owner)
+    portfolio = changes.get("portfolio", tracking.portfolio)
+    if (getattr(owner, "pk", None), portfolio) == (tracking.owner_id, tracking.portfolio):
+        return
+    OwnerChange.write(
+        by, reason, tracking=tracking, from_owner_id=tracking.owner_id, to_owner=owner,
+        from_portfolio=tracking.portfolio, to_portfolio=portfolio,
+    )  # fmt: skip
 
 
 def record_hmicfrs_status(
@@ -618,9 +643,7 @@ def publish_response(
         locked = lock_for_change(GoverningBodyResponse, response.pk, version)
         require(access.can_publish_response(by, locked))
         check_ready_to_publish(locked)
-        ResponseTransition.objects.create(
-            response=locked, by=by, from_status=locked.status, to_status=ResponseStatus.PUBLISHED
-        )
+        ResponseTransition.write(by, response=locked, from_status=locked.status, to_status=ResponseStatus.PUBLISHED)
         locked.status, locked.published_on, locked.published_url = ResponseStatus.PUBLISHED, timezone.localdate(), url
         bump_version(locked, "status", "published_on", "published_url")
     return locked

@@ -18,12 +18,16 @@ from ..models import (
     EvidenceVersion,
     ExtensionRequest,
     HmicfrsStatusEntry,
+    OwnerChange,
     ProgressUpdate,
+    RagChange,
     Transition,
 )
 
 STAMPED: tuple[tuple[type[models.Model], str], ...] = (
     (Transition, "at"),
+    (RagChange, "at"),
+    (OwnerChange, "at"),
     (ProgressUpdate, "written_at"),
     (Evidence, "added_at"),
     (EvidenceVersion, "uploaded_at"),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.http import urlencode
 
+from oversight.lib.labels import in_sentence
 from oversight.request import AuthedRequest
 
 from .. import access, export
@@ -77,7 +78,7 @@ def register(request: AuthedRequest) -> HttpResponse:
         "count": len(rows),
         "query": query,
         "sort_headers": _sort_headers(filters),
-        "sort_caption": f"{SORTS[filters.sort][0].lower()}, {'descending' if filters.descending else 'ascending'}",
+        "sort_caption": f"{in_sentence(SORTS[filters.sort][0])}, {'descending' if filters.descending else 'ascending'}",
         "selected": [(head, label, urlencode(params)) for head, label, params in selected_labels(filters, options)],
         "selects": _select_fields(filters, options),
         "several_organisations": len(options.organisations) > 1,

@@ -40,7 +40,7 @@ from ..forms import (
     UpdateForm,
     WorkStatusForm,
 )
-from ..history import in_words
+from ..history import history_in_words
 from ..models import (
     Evidence,
     EvidenceKind,
@@ -75,6 +75,7 @@ def tracking_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "item": record.item,
         "row": Row.of(record, timezone.localdate()),
         "suggestion": record.suggested_rag(),
+        "rag_change": record.current_rag_change(),
         "permissions": access.tracking_permissions(user, record),
         "signoff_actions": [(action, STEP_BUTTONS[action]) for action in services.allowed_actions(user, record)],
         "updates": record.updates.select_related("author"),
@@ -95,7 +96,8 @@ def tracking_history(request: AuthedRequest, pk: int) -> HttpResponse:
         (Evidence, list(record.evidence.values_list("pk", flat=True))),
         (ExtensionRequest, list(record.extensions.values_list("pk", flat=True))),
     )
-    return render(request, "recommendations/tracking_history.html", {"record": record, "entries": in_words(entries)})
+    context = {"record": record, "entries": history_in_words(record, entries)}
+    return render(request, "recommendations/tracking_history.html", context)
 
 
 # One pattern for every action page: check, parse, call the service, re-render on a clear error.
@@ -244,10 +246,11 @@ def override_rag(request: AuthedRequest, pk: int) -> HttpResponse:
     _allowed(record, user, access.can_override_rag)
     # The form starts empty: a new rating needs a new reason, never the last override's words.
     form = _bound(request, RagOverrideForm, {"version": record.version})
+    context = {"suggestion": record.suggested_rag(), "rule": RULE_IN_WORDS, "rag_change": record.current_rag_change()}
     return _run(request, record, Action(
         "Override the RAG rating", "Save RAG rating", "RAG rating saved.", form,
         lambda data: services.override_rag(record, user, data["rag"], data["reason"], version=data["version"]),
-        context={"suggestion": record.suggested_rag(), "rule": RULE_IN_WORDS},
+        context=context,
     ))  # fmt: skip
 
 
@@ -302,9 +305,10 @@ def edit_tracking(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def perform(data: Data) -> object:
         changes = {name: data[name] for name in EDITABLE if data[name] != getattr(record, name)}
-        keep = data["keep_portfolio"]
-        return (
-            services.update_tracking(record, user, data["version"], keep_portfolio=keep, **changes) if changes else None
+        if not changes:
+            return None
+        return services.update_tracking(
+            record, user, data["version"], keep_portfolio=data["keep_portfolio"], reason=data["reason"], **changes
         )
 
     return _run(request, record, Action("Edit owner and review date", "Save changes", "Changes saved.", form, perform))
