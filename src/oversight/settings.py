@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "oversight.victims",
     "oversight.grants",
     "oversight.ingest",
+    "oversight.coding",
     "oversight.api",
 ]
 

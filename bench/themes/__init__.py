@@ -1,0 +1,1 @@
+"""The theme-suggestion benchmark (`python -m bench.themes`): labelled passages, a baseline, the engine."""

@@ -1,0 +1,1 @@
+"""Coding national returns: themes, coded passages and the engine's suggestions."""
