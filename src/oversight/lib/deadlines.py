@@ -186,7 +186,7 @@ def _day(day: int, month: int, year: int | None, published: dt.date) -> dt.date:
         due = dt.date(published.year, month, day)
         return due if due >= published else dt.date(published.year + 1, month, day)
     except ValueError as error:
-        raise DeadlinePhraseError(f"'{day} {calendar.month_name[month]}' is not a date") from error
+        raise DeadlinePhraseError(f"'{day} {calendar.month_name[month]}' is a date that does not exist") from error
 
 
 def due_date_from_phrase(phrase: str | None, published: dt.date) -> Deadline:
