@@ -195,3 +195,43 @@ def test_checks_against_a_chief_constable_take_a_few_queries(world: dict[str, An
         connections.connected_among(world["chief"], world["pool"][:5], on=ON)
     assert len(captured) <= 25
     assert len(among) <= 8
+
+
+def _closure_reads(sql: str) -> list[str]:
+    """How each read of the closure in the plan of `sql` is keyed: its index and condition, in the engine's words."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return [row[-1] for row in cursor.fetchall() if "chain_link_" in row[-1]]
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        [[document]] = cursor.fetchall()
+    plan = (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+    nodes = [node for top in [plan, *plan.get("Plans", [])] for node in _pg_nodes(top)]
+    # An index read names its index (a bitmap's heap read is keyed by its index read); any other read of
+    # the table (a sequential scan) is keyed on nothing.
+    return [
+        f"{node['Node Type']} {node.get('Index Name', '')} {node.get('Index Cond', '')}"
+        for node in nodes
+        if str(node.get("Index Name", "")).startswith("chain_link_")
+        or (node.get("Relation Name") == "workforce_chainlink" and node["Node Type"] != "Bitmap Heap Scan")
+    ]
+
+
+def test_the_exclusion_of_a_chief_constable_never_reads_their_reporting_tree(world: dict[str, Any]) -> None:
+    """The per-request exclusion is one query, and every read of the closure in it is keyed on a lower
+    person: the person themselves (who is above them) or a subject (is the subject below the person?).
+    None reads everyone below the person, which for a chief constable is the force."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            _use_statistics(NATIONAL_STATS)
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    for person in (world["chief"], world["constable"]):
+        with CaptureQueriesContext(connection) as captured:
+            found = connections.connected_among(person, world["everyone"], on=ON)
+        assert len(captured) == 1
+        assert found - {person}  # asked about subjects some of whom are connected
+        reads = _closure_reads(captured[0]["sql"])
+        assert len(reads) >= 2, reads  # above the person, and below them
+        assert all("descendant_id" in read for read in reads), reads

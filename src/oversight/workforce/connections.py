@@ -19,8 +19,13 @@ How a check stays the same price whatever the size of the force or the rank of t
   SQLite, = ANY on PostgreSQL), and SQLite is told the index (INDEXED BY), so statistics taken when
   the register was small, or none, cannot turn a lookup into a full scan (tests/test_query_plans.py).
 - `connected_among` answers the per-request exclusion (is this person, or anyone directly connected
-  to them, among these case subjects?) from the person's own rows and the subjects', never from the
-  person's whole neighbourhood.
+  to them, among these case subjects?) in one query asked from the subjects' side: for each subject,
+  one seek in the closure keyed on (person, subject) for a chain from them up to the person, and a
+  look-up among the few hundred people the person's own rows reach (above them, declarations, units,
+  previous cases). Nothing reads the people below the person (a chief constable's are the force) or
+  sends them to Python and back; it is the same query for every rank, and its cost follows the
+  number of subjects (a subject found below the person costs a little more than one who is not, so a
+  chief constable above all 2,000 subjects takes about twice a constable's time: README).
 The cost that remains is the size of the answer: a listing of a force's investigators against its
 chief constable blocks every one of them, each with their own connections within two steps.
 
@@ -151,8 +156,8 @@ def connected_among(person_id: int, others: Collection[int], *, on: dt.date | No
     """The members of `others` that are `person_id` itself or directly connected to it.
 
     `person_id in excluded_people(others)` for each of `others` at once, without reading everyone
-    connected to the person (a chief constable's reporting tree is the force): every query starts from
-    the person's own rows or from `others`, so the cost follows len(others), not the force.
+    connected to the person (a chief constable's reporting tree is the force): one query, keyed on each
+    of `others` and on the person's own rows, so the cost follows len(others), not the force.
     """
     on = on or dt.date.today()
     wanted = set(others)
@@ -301,19 +306,81 @@ def _around(sources: set[int], on: dt.date, *, below_limit: int | None = None) -
 
 
 def _connected(person: int, others: set[int], on: dt.date) -> set[int]:
-    """Which of `others` are directly connected to `person`: reads the person's rows, and others' only
-    where they meet them (their postings in the person's units, their cases). Below the person, the
-    smaller of the two is read: everyone below them (none for a constable, a few hundred for a
-    superintendent), or, when that is more than `others`, one lookup per member of `others` (a chief
-    constable against the subjects of a force's cases)."""
-    above = {upper for _, upper in _chain_pairs({person}, None, on)}  # a few rows: read them all
-    below = _chain_below({person}, on, limit=len(others))  # all of them, if not more than `others`
-    found = {lower for lower, _ in below} if below is not None else _below_among(person, others, on)
-    found = (found | above) & others
-    found |= {edge.other_id for edge in _associations({person}, others, on)}
-    found |= {edge.other_id for edge in _same_unit({person}, others, on)}
-    found |= {edge.other_id for edge in _same_case({person}, others, on)}
-    return found
+    """Which of `others` are directly connected to `person`, in one query asked from the side of `others`.
+
+    Each of `others` is kept when it is among the people reached from the person's own rows (those
+    above them in the closure, their declarations, everyone in their units and previous cases: a few
+    hundred rows at most, read once) or when the closure holds a chain from it up to the person (one
+    seek in the closure keyed on (person, other) for each of `others`). Nothing reads the people
+    below the person, who are the whole force for a chief constable: the cost follows len(others),
+    and the same query runs for a constable and a chief constable.
+    """
+    among, among_param = _rows_of(others)
+    near, near_params = _reached_from(person, on)
+    table = connection.ops.quote_name(ChainLink._meta.db_table)
+    # A scalar subquery, not EXISTS: PostgreSQL may answer an EXISTS by hashing the person's whole
+    # reporting tree (the force, for a chief constable); a scalar subquery is always one seek per row.
+    below = (
+        f"SELECT 1 FROM {table} lm{_hint('chain_link_down')} "  # noqa: S608 (our names)
+        f"WHERE lm.ancestor_id = %s AND lm.descendant_id = s.value AND {_CHAIN} LIMIT 1"
+    )
+    sql = f"SELECT s.value FROM {among} WHERE s.value IN ({near}) OR ({below}) IS NOT NULL"  # noqa: S608
+    window = [_sql_date(on), _sql_date(window_start(on))]
+    return {row[0] for row in _fetch(sql, [among_param, *near_params, person, *window])}
+
+
+def _rows_of(ids: Collection[int]) -> tuple[str, Any]:
+    """`ids` as a table `s` with one column `value`, from one parameter (json_each on SQLite, unnest on
+    PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return "unnest(%s::bigint[]) AS s(value)", list(ids)
+    return "json_each(%s) AS s", json.dumps(list(ids))
+
+
+def _reached_from(person: int, on: dt.date) -> tuple[str, list[Any]]:
+    """A query for the people directly connected to `person` other than those below them: above them in
+    the closure, their declarations either way, the people in their units and their previous cases (the
+    rules `_between` applies), each read from the person's own rows through its index, then a unit's or
+    a case's rows through theirs. A few hundred rows at most, whatever the person's rank."""
+    chain = connection.ops.quote_name(ChainLink._meta.db_table)
+    upward = [person, _sql_date(on), _sql_date(window_start(on))]
+    mine, mine_params = _when("p", on)
+    theirs, theirs_params = _when("t", on)
+    both = [person, *mine_params, *theirs_params]
+    # Two postings overlap (each ends on or after it starts: posting_ends_after_start).
+    overlap = (
+        "(p.ended_on IS NULL OR t.started_on <= p.ended_on) AND (t.ended_on IS NULL OR p.started_on <= t.ended_on)"
+    )
+    # CROSS JOIN: SQLite reads the tables in the order written, the person's rows first.
+    parts = [
+        (
+            f"SELECT lm.ancestor_id FROM {chain} lm{_hint('chain_link_up')} WHERE lm.descendant_id = %s AND {_CHAIN}",  # noqa: S608 (our names)
+            upward,
+        ),
+        (
+            f"SELECT a.other_id FROM workforce_association a{_hint('association_person')} "  # noqa: S608 (our names)
+            "WHERE a.person_id = %s AND a.declared_on <= %s",
+            [person, _sql_date(on)],
+        ),
+        (
+            f"SELECT a.person_id FROM workforce_association a{_hint('association_other')} "  # noqa: S608 (our names)
+            "WHERE a.other_id = %s AND a.declared_on <= %s",
+            [person, _sql_date(on)],
+        ),
+        (
+            f"SELECT t.person_id FROM workforce_posting p{_hint('posting_person_period')} "  # noqa: S608 (our names)
+            f"CROSS JOIN workforce_posting t{_hint('posting_unit_period')} "
+            f"WHERE p.person_id = %s AND {mine} AND t.unit_id = p.unit_id AND {theirs} AND {overlap}",
+            both,
+        ),
+        (
+            f"SELECT t.person_id FROM workforce_caseinvolvement p{_hint('case_involvement_person')} "  # noqa: S608 (our names)
+            f"CROSS JOIN workforce_caseinvolvement t{_hint('case_involvement_reference')} "
+            f"WHERE p.person_id = %s AND {mine} AND t.case_reference = p.case_reference AND {theirs}",
+            both,
+        ),
+    ]
+    return " UNION ALL ".join(sql for sql, _ in parts), [param for _, params in parts for param in params]
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -527,15 +594,6 @@ def _chain_below(uppers: Collection[int], on: dt.date, limit: int | None) -> set
     where, param = _id_list("lm.ancestor_id", uppers)
     rows = _chain_rows("chain_link_down", where, [param], on, limit)
     return None if limit is not None and len(rows) > limit else set(rows)
-
-
-def _below_among(upper: int, lowers: Collection[int], on: dt.date) -> set[int]:
-    """Which of `lowers` are below `upper`: one seek per person in chain_link_down (ancestor, descendant),
-    however many people are below `upper` (a chief constable's whole force)."""
-    where, param = _id_list("lm.descendant_id", lowers)
-    return {
-        lower for lower, _ in _chain_rows("chain_link_down", f"lm.ancestor_id = %s AND {where}", [upper, param], on)
-    }
 
 
 def _sql_date(day: dt.date) -> Any:
