@@ -30,6 +30,10 @@ def _read(name: str) -> str:
         ("A victims' board has been established to oversee the work.", TAKEN),
         ("To assist me I have appointed the first Victims Commissioner for the West Midlands.", TAKEN),
         ("This has recently led me to direct my office to complete a dip sample of complaints.", TAKEN),
+        ("The NYFRS has appointed an independent reviewer for grievance appeals.", TAKEN),
+        ("GMP has rolled out body-worn video to all custody officers.", TAKEN),
+        ("LFB has reviewed its vetting policy, and will now extend checks to all volunteers.", INTENDED),
+        ("Our oversight board has approved a new performance framework.", TAKEN),
     ],
 )
 def test_commitments_and_reports_of_work_done(sentence: str, status: ActionStatus) -> None:
@@ -49,10 +53,27 @@ def test_commitments_and_reports_of_work_done(sentence: str, status: ActionStatu
         "Forces must consider how they can best respond to cases of PPDA.",
         'In my plan I say "I will ensure West Midlands Police prioritise combatting domestic abuse".',
         "Many of the recommendations appear to have been developed on the back of a target-based matrix.",
+        "Victims of stalking in the NPT area will often wait weeks for a decision.",
+        "HMICFRS will publish its findings next spring.",
+        "The inspection has made ten recommendations, which the service will accept in full.",
     ],
 )
 def test_support_urging_and_quotations_are_not_actions(sentence: str) -> None:
     assert extract_response(sentence) == []
+
+
+def test_an_answers_label_and_a_long_clause_of_reasons_are_not_the_actions_words() -> None:
+    text = (
+        "Force response: The force has introduced a daily review of open investigations.\n\n"
+        "Given that the report takes no account of the cost of the measures it proposes or of the pressures on "
+        "our budget this year, I will be considering each recommendation with the Chief Constable.\n"
+    )
+    actions = extract_response(text)
+    assert [(action.text, action.status) for action in actions] == [
+        ("The force has introduced a daily review of open investigations.", TAKEN),
+        ("I will be considering each recommendation with the Chief Constable.", INTENDED),
+    ]
+    assert all(text[action.span.start : action.span.end] == action.text for action in actions)
 
 
 def test_the_ppda_response_gives_the_pccs_actions_not_the_recommendation_it_quotes() -> None:

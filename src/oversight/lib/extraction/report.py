@@ -217,7 +217,10 @@ _STATUS_WORD = (
     r"(?-i:In\s+[Pp]rogress|Not\s+[Ss]tarted|Complete[d]?|Closed|Open|Ongoing|On\s+[Tt]rack|Off\s+[Tt]rack"
     r"|Achieved|Partially\s+(?:[Aa]chieved|[Mm]et)|Not\s+(?:[Aa]chieved|[Mm]et)|Discharged|Superseded|Overdue|Delayed)"
 )
-_CELL_DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_PATTERN}\.?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{MONTH_PATTERN}\s+\d{{4}})"
+_CELL_DATE = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_PATTERN}\.?\s+\d{{4}}"
+    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{MONTH_PATTERN}\s+\d{{4}})"
+)
 _STATUS_CELLS = re.compile(
     rf"(?:(?<=[.!?])\s+|(?<=[a-z)])\s+(?:\d{{1,4}}%?\s+)*{_CELL_DATE}\s+|(?<=[a-z)])\s+(?:\d{{1,4}}%?\s+)+)"
     rf"{_STATUS_WORD}(?=\s*$|\s+[-\u2013\u2014]|\s+[A-Z0-9])",
