@@ -100,3 +100,13 @@ def test_a_dated_table_reads_as_history() -> None:
 def test_spans_point_at_the_item() -> None:
     [entry] = extract_register(CORE_BUSINESS, None)
     assert CORE_BUSINESS[entry.item.span.start : entry.item.span.end].startswith("Not later than")
+
+
+def test_a_short_line_of_the_page_above_the_item_is_not_its_words() -> None:
+    page = (
+        "Print this page\n\nBy 30 June 2016, all forces should publish their stop and search data each month.\n\n"
+        "[on]1st March 2016 [status]awaiting-review[/status][/on]\n"
+    )
+    [entry] = extract_register(page, None)
+    assert entry.item.text == "By 30 June 2016, all forces should publish their stop and search data each month."
+    assert page[entry.item.span.start :].startswith("By 30 June 2016")

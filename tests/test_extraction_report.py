@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from oversight.lib.extraction import ProposedAddressee, ProposedItem, ProposedKind, extract_report
+from oversight.lib.extraction.addressees import addressees_of
 
 DOCUMENTS = Path(__file__).parent / "documents"
 A, K = ProposedAddressee, ProposedKind
@@ -373,3 +374,23 @@ def test_the_cells_after_an_item_in_a_flattened_table_row_are_left_out() -> None
     text = "AFI 3 - The service should improve its safeguarding training for on-call staff 5 31 Mar 2024 Open - 40\n"
     [item] = extract_report(text, None)
     assert (item.ref, item.text) == ("3", "The service should improve its safeguarding training for on-call staff")
+
+
+@pytest.mark.parametrize(
+    ("text", "addressees"),
+    [
+        ("The IOPC recommends that the College of Policing reviews its restraint guidance.", (A.COLLEGE_OF_POLICING,)),
+        ("HMICS recommends that Police Scotland publishes its stop and search data monthly.", (A.FORCES,)),
+        ("HMIC recommends that where a complaint is withdrawn forces record the reason.", (A.FORCES,)),
+        ("Chief constables and the Procurator Fiscal should agree a protocol.", (A.CHIEF_CONSTABLES, A.OTHER)),
+        ("The Scottish Police Authority should review its scrutiny of call handling.", (A.OTHER,)),
+        (
+            "Chief constables, working with the Scottish Police Services Authority, should upgrade the system.",
+            (A.CHIEF_CONSTABLES,),
+        ),
+        ("The National Police Chiefs' Council update its guidance on missing children.", (A.NPCC,)),
+        ("That the Crown Office reviews its letters to bereaved families.", (A.OTHER,)),
+    ],
+)
+def test_who_an_item_is_addressed_to(text: str, addressees: tuple[ProposedAddressee, ...]) -> None:
+    assert addressees_of(text) == addressees

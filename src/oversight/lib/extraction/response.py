@@ -19,7 +19,10 @@ from oversight.lib.extraction.text import Line, Marker, looks_like_heading, spli
 
 # The author named by its initials ("WMFS", "the MPS", "OPCC"); not the inspectorates and national bodies a
 # response names as doing their own part ("HMICFRS will publish ...").
-_INITIALS = r"(?<![\w-])(?!(?:HMI\w*|IOPC|NPCC|APCC|NFCC|CPS|MOJ|NHS|NCA|HMPPS|HMCTS|UK|IT|FSB|DHSC|DFE)\b)(?-i:[A-Z]{2,6})(?=\s)"
+_INITIALS = (
+    r"(?<![\w-])(?!(?:HMI\w*|IOPC|NPCC|APCC|NFCC|CPS|MOJ|NHS|NCA|HMPPS|HMCTS|UK|IT|FSB|DHSC|DFE)\b)"
+    r"(?-i:[A-Z]{2,6})(?=\s)"
+)
 _ACTOR = (
     r"(?:I|we|my\s+office|our\s+office|the\s+office|the\s+OPCC|OPCC|the\s+(?:police\s+and\s+crime\s+)?commissioner|"
     r"the\s+PCC|the\s+force|the\s+Force|the\s+Chief\s+Constable|the\s+constabulary|this\s+office|"
