@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,10 @@ def test_an_action_under_a_recommendation_heading_answers_it() -> None:
     text = "Recommendation 2\nThe force should review its policy.\n\nI have asked the Chief Constable to report.\n"
     [action] = extract_response(text)
     assert (action.answers, action.status) == ("2", TAKEN)
+
+
+def test_many_quotations_are_read_in_linear_time() -> None:
+    text = "".join(f'I will review "case {number}" with the force.\n' for number in range(20000))
+    began = time.perf_counter()
+    assert len(extract_response(text)) == 20000
+    assert time.perf_counter() - began < 10

@@ -49,6 +49,7 @@ _REFERENCE_WORDS = frozenset(
     | {"op", "cit", "ibid", "rec", "recommendation", "aiff", "afi", "step", "item", "part", "stage", "phase"}
 )
 _LEFT_WORD = re.compile(r"([A-Za-z]+)-$")
+_LONGEST_WORD = 80
 _RIGHT_WORD = re.compile(r"^([A-Za-z]+)")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 # Left halves that keep their hyphen ("non-police", "cross-force") when the document gives no answer.
@@ -280,7 +281,12 @@ class _Assembler:
         if not self.paragraph:
             self.paragraph = text
             return 0
-        left = _LEFT_WORD.search(self.paragraph)
+        # Only the paragraph's tail: searching all of it again for every line is quadratic in a long paragraph.
+        left = (
+            _LEFT_WORD.search(self.paragraph, max(0, len(self.paragraph) - _LONGEST_WORD))
+            if self.paragraph.endswith("-")
+            else None
+        )
         right = _RIGHT_WORD.match(text)
         if left and right and not self.vocabulary.keeps_hyphen(left.group(1), right.group(1)):
             self.paragraph = self.paragraph[:-1]

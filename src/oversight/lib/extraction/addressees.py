@@ -7,6 +7,7 @@ HMICFRS" names recipients, not addressees.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from oversight.lib.extraction.model import ProposedAddressee
@@ -81,14 +82,18 @@ _TO_LINE = re.compile(
 def _subjects(text: str) -> list[str]:
     """The subject phrase before each active "should" in `text` ("should be done" has none)."""
     subjects = []
-    for match in _DIRECTIVE.finditer(text):
-        if re.match(r"\s+(?:be|have\s+been)\b", text[match.end() :]):
+    for match in itertools.islice(_DIRECTIVE.finditer(text), MAX_SUBJECTS):
+        if _PASSIVE.match(text, match.end()):
             continue
         window = text[max(0, match.start() - 200) : match.start()]
         starts = [m.end() for m in _CLAUSE_START.finditer(window)]
         clause = _LEAD_IN.sub("", window[starts[-1] :] if starts else window)
         subjects.append(_listed_subject(clause))
-    return subjects
+    return list(dict.fromkeys(subjects))  # each once: a list of 50,000 "should" bullets names few bodies
+
+
+MAX_SUBJECTS = 200  # an item asking more than this many times is no item a person wrote; its first asks name them
+_PASSIVE = re.compile(r"\s+(?:be|have\s+been)\b")
 
 
 _ASIDE = re.compile(

@@ -108,8 +108,11 @@ def _history_start(text: str, start: int, end: int) -> int:
 
 def _items(text: str, start: int, end: int, published: dt.date | None) -> list[ProposedItem]:
     """The entry's items: read as a report when headed, else its words as one recommendation."""
-    part = text[:end]
-    found = [item for item in extract_report(part, published) if item.span.start >= start]
+    # The entry on its own (reading all the text before it again for every entry would be quadratic).
+    found = [
+        replace(item, span=Span(item.span.start + start, item.span.end + start))
+        for item in extract_report(text[start:end], published)
+    ]
     if found and is_item_heading(text[start:end]):
         return [_for_a_force(item) for item in found]
     lines = [

@@ -231,8 +231,11 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:by|within|on|before|until|from|of|to|in|
 
 def _without_status_cells(text: str) -> str:
     """The item without the status cells a flattened table row runs on with."""
-    for match in _STATUS_CELLS.finditer(text):
-        if _DIRECTIVE.search(text[: match.start()]) and not _PREPOSITION_BEFORE.search(text[: match.start()]):
+    asks = _DIRECTIVE.search(text)
+    if asks is None:
+        return text
+    for match in _STATUS_CELLS.finditer(text, asks.end()):
+        if not _PREPOSITION_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
             return text[: match.start()].rstrip()
     return text
 

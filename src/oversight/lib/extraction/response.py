@@ -11,6 +11,8 @@ encourage", "I urge"), and the report's own words quoted back (in quotation mark
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -99,13 +101,18 @@ def _quoted(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(quote_start <= start and end <= quote_end for quote_start, quote_end in spans)
+    """Whether [start, end) lies inside one quotation (the spans are in order and do not overlap)."""
+    at = bisect.bisect_right(spans, (start, len(spans) and spans[-1][1] + 1)) - 1
+    return at >= 0 and spans[at][0] <= start and end <= spans[at][1]
 
 
 def _unquoted(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
     """The sentence with the report's words it quotes blanked out: they are not the author's."""
     chars = list(text[start:end])
-    for quote_start, quote_end in quotes:
+    at = max(bisect.bisect_left(quotes, (start, 0)) - 1, 0)  # the quotes that can reach into the sentence
+    for quote_start, quote_end in itertools.islice(quotes, at, None):
+        if quote_start >= end:
+            break
         for offset in range(max(quote_start, start), min(quote_end, end)):
             chars[offset - start] = " "
     return "".join(chars)
