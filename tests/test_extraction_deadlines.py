@@ -71,6 +71,8 @@ def test_not_later_than_a_day_is_that_day() -> None:
         ("With immediate effect, chief constables should stop ...", "With immediate effect"),
         ("As a matter of urgency, the IOPC and the CPS should agree a protocol.", "As a matter of urgency"),
         ("The force should, without delay, review its policy.", "without delay"),
+        ("The Home Office urgently publish the statutory guidance on stalking orders.", "urgently"),
+        ("Forces should urgently review how they grade calls about missing children.", "urgently"),
     ],
 )
 def test_acting_now_is_urgent_with_no_date(text: str, phrase: str) -> None:
@@ -81,6 +83,19 @@ def test_acting_now_is_urgent_with_no_date(text: str, phrase: str) -> None:
 
 def test_immediately_describing_practice_is_not_a_deadline() -> None:
     assert read_deadline("The force should make sure it responds immediately to emergency calls.", PUBLISHED) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The force should make sure officers attend urgently.",
+        "Forces should provide the support that is urgently needed by victims of stalking.",
+        "Call handlers should respond urgently to reports of missing children.",
+        "Forces need the clarity about their role that they urgently need.",
+    ],
+)
+def test_urgently_describing_practice_or_need_is_not_a_deadline(text: str) -> None:
+    assert read_deadline(text, PUBLISHED) is None
 
 
 @pytest.mark.parametrize(

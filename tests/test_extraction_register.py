@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from oversight.lib.extraction import ProposedAddressee, ProposedKind, extract_register
@@ -100,3 +101,25 @@ def test_a_dated_table_reads_as_history() -> None:
 def test_spans_point_at_the_item() -> None:
     [entry] = extract_register(CORE_BUSINESS, None)
     assert CORE_BUSINESS[entry.item.span.start : entry.item.span.end].startswith("Not later than")
+
+
+def test_a_short_line_of_the_page_above_the_item_is_not_its_words() -> None:
+    page = (
+        "Print this page\n\nBy 30 June 2016, all forces should publish their stop and search data each month.\n\n"
+        "[on]1st March 2016 [status]awaiting-review[/status][/on]\n"
+    )
+    [entry] = extract_register(page, None)
+    assert entry.item.text == "By 30 June 2016, all forces should publish their stop and search data each month."
+    assert page[entry.item.span.start :].startswith("By 30 June 2016")
+
+
+def test_a_long_register_is_read_in_linear_time() -> None:
+    page = "".join(
+        f"Crime data integrity ({1000 + number})\n\nThe force should review case {number}.\n\n"
+        "[on]9th February 2017 [status]awaiting-review[/status][/on]\n\n"
+        for number in range(2000)
+    )
+    began = time.perf_counter()
+    entries = extract_register(page, None)
+    assert len(entries) == 2000 and entries[-1].item.ref == "2999"
+    assert time.perf_counter() - began < 10  # each entry read once, not the text before it again

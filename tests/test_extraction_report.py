@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from oversight.lib.extraction import ProposedAddressee, ProposedItem, ProposedKind, extract_report
+from oversight.lib.extraction.addressees import addressees_of
 
 DOCUMENTS = Path(__file__).parent / "documents"
 A, K = ProposedAddressee, ProposedKind
@@ -245,3 +246,151 @@ def test_the_reports_prose_run_on_after_a_bullet_is_not_the_item() -> None:
         "The force should improve data sharing with partners.",
         "The force should ensure that changes to the grade of responses do not suppress demand.",
     ]
+
+
+def test_a_comment_labelled_after_an_item_is_not_part_of_it() -> None:
+    text = (
+        "Recommendation 12\n\nBy 1 March 2024, chief fire officers should review how grievances are handled.\n\n"
+        "ECFRS action: The service has reviewed its grievance policy and should finish the training by May.\n\n"
+        "Management response: Accepted.\n"
+    )
+    [item] = extract_report(text, None)
+    assert item.text == "By 1 March 2024, chief fire officers should review how grievances are handled."
+
+
+def test_a_paragraph_reference_and_a_note_about_the_recommendation_are_left_out() -> None:
+    text = (
+        "Recommendation 4\n\nHMIC recommends that the Scottish Police Authority publishes its scrutiny plan. "
+        "(Part II Paragraph 4.12)\n\nThis recommendation has no cost implication.\n"
+    )
+    [item] = extract_report(text, None)
+    assert item.text == "HMIC recommends that the Scottish Police Authority publishes its scrutiny plan."
+
+
+def test_an_items_title_is_not_its_text_and_a_title_alone_is_no_item() -> None:
+    text = (
+        "Recommendation 2 - Missing Persons Policy\n\nThat the force adopts the national definition of missing.\n\n"
+        "Recommendation 3 - Custody Healthcare Contracts\n"
+    )
+    [item] = extract_report(text, None)
+    assert (item.ref, item.text) == ("2", "That the force adopts the national definition of missing.")
+
+
+def test_a_web_page_headed_title_recommendation_n_with_fields_before_its_words() -> None:
+    text = (
+        "Tackling fraud against older people: recommendation 4\n\nPublished:\n\nAgency:\n\nHome Office\n\n"
+        "The Home Office publishes a fraud strategy that names a lead for older victims.\n\n"
+        "Tackling fraud against older people: recommendation 3\n\nPublished:\n\nAgency:\n\nNational Police Chiefs' "
+        "Council\n\nThe National Police Chiefs' Council should issue guidance on repeat victims of fraud.\n"
+    )
+    items = extract_report(text, None)
+    assert [item.ref for item in items] == ["4", "3"]
+    assert items[0].text.startswith("The Home Office publishes") and items[0].addressees == (A.HOME_OFFICE,)
+    assert items[1].text.startswith("The National Police Chiefs' Council should")
+
+
+def test_a_table_flattened_to_a_number_and_a_paragraph_per_row() -> None:
+    text = (
+        "Ref\n\nRecommendation\n\n1\n\nLocal authorities should publish their youth diversion pathways.\n\n"
+        "2\n\nHealth boards should make sure that liaison nurses are available at weekends.\n\nNext steps\n\n"
+        "3\n\nThe board noted the report.\n"
+    )
+    items = extract_report(text, None)
+    assert [item.ref for item in items] == ["1", "2"]
+    assert items[1].text == "Health boards should make sure that liaison nurses are available at weekends."
+
+
+def test_bullets_introduced_as_a_reports_recommendations_are_items() -> None:
+    text = (
+        "Background\n\nThe inspection made nine recommendations, among them:\n\n"
+        "- Forces should record the ethnicity of every person searched.\n"
+        "- The College of Policing should update its guidance on searches involving strip searches.\n\n"
+        "The panel discussed the force's progress. Officers should be thanked for their work.\n"
+    )
+    items = extract_report(text, None)
+    assert [item.addressees for item in items] == [(A.FORCES,), (A.COLLEGE_OF_POLICING,)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report's recommendations were discussed as follows:\n\n- Members welcomed progress.\n"
+        "- Recommendation 3 is now complete.\n",
+        "Members were asked to note the recommendations:\n\n- That the Board notes the report.\n",
+        "Progress on the recommendations; the force reported:\n\n- A new team has been set up.\n",
+        "Causes of concern were found where the force failed to:\n\n- record crimes accurately; and\n"
+        "- protect vulnerable victims.\n",
+    ],
+)
+def test_a_list_after_a_sentence_about_recommendations_gives_no_items_without_a_request(text: str) -> None:
+    assert extract_report(text, None) == []
+
+
+def test_a_select_committees_numbered_conclusions_and_recommendations() -> None:
+    text = (
+        "Conclusions and recommendations\n\n"
+        "1. It is clear that demand on forces has grown. The Government should fund a review of demand. "
+        "(Paragraph 22)\n"
+        "2. There is a need for better data; the Home Office should publish arrest data every quarter. "
+        "(Paragraphs 30 and 31)\n"
+        "3. We welcome the work of the College of Policing on leadership.\n"
+    )
+    items = extract_report(text, None)
+    assert [(item.ref, item.text.rsplit(" should ", 1)[1]) for item in items] == [
+        ("1", "fund a review of demand."),
+        ("2", "publish arrest data every quarter."),
+    ]
+
+
+def test_a_status_table_header_row_and_a_coded_reference_with_the_progress_run_on() -> None:
+    text = (
+        "Custody (2023)\n\nRecommendation Current position\n\n"
+        "R2 - The force should improve how it records the use of force in custody. A new audit team has been "
+        "established to do this. Training has been delivered to all sergeants.\n\n"
+        "Recommendation Current position\n\nR5 - Divisions should review their bail management. We have "
+        "reviewed all cases.\n"
+    )
+    items = extract_report(text, None)
+    assert [(item.ref, item.text) for item in items] == [
+        ("R2", "The force should improve how it records the use of force in custody."),
+        ("R5", "Divisions should review their bail management."),
+    ]
+
+
+def test_rows_of_a_status_table_flattened_into_one_line() -> None:
+    text = (
+        "Joint inspection of prisoner escorts (2021) Recommendation Status Rationale\n\n"
+        "1 The Scottish Prison Service should review the escort contract. Complete Evidence received in March. "
+        "2 Health boards should agree a protocol for medication in transit. In progress Work continues.\n"
+    )
+    items = extract_report(text, None)
+    assert [(item.ref, item.text) for item in items] == [
+        ("1", "The Scottish Prison Service should review the escort contract."),
+        ("2", "Health boards should agree a protocol for medication in transit."),
+    ]
+
+
+def test_the_cells_after_an_item_in_a_flattened_table_row_are_left_out() -> None:
+    text = "AFI 3 - The service should improve its safeguarding training for on-call staff 5 31 Mar 2024 Open - 40\n"
+    [item] = extract_report(text, None)
+    assert (item.ref, item.text) == ("3", "The service should improve its safeguarding training for on-call staff")
+
+
+@pytest.mark.parametrize(
+    ("text", "addressees"),
+    [
+        ("The IOPC recommends that the College of Policing reviews its restraint guidance.", (A.COLLEGE_OF_POLICING,)),
+        ("HMICS recommends that Police Scotland publishes its stop and search data monthly.", (A.FORCES,)),
+        ("HMIC recommends that where a complaint is withdrawn forces record the reason.", (A.FORCES,)),
+        ("Chief constables and the Procurator Fiscal should agree a protocol.", (A.CHIEF_CONSTABLES, A.OTHER)),
+        ("The Scottish Police Authority should review its scrutiny of call handling.", (A.OTHER,)),
+        (
+            "Chief constables, working with the Scottish Police Services Authority, should upgrade the system.",
+            (A.CHIEF_CONSTABLES,),
+        ),
+        ("The National Police Chiefs' Council update its guidance on missing children.", (A.NPCC,)),
+        ("That the Crown Office reviews its letters to bereaved families.", (A.OTHER,)),
+    ],
+)
+def test_who_an_item_is_addressed_to(text: str, addressees: tuple[ProposedAddressee, ...]) -> None:
+    assert addressees_of(text) == addressees

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,10 @@ def _read(name: str) -> str:
         ("A victims' board has been established to oversee the work.", TAKEN),
         ("To assist me I have appointed the first Victims Commissioner for the West Midlands.", TAKEN),
         ("This has recently led me to direct my office to complete a dip sample of complaints.", TAKEN),
+        ("The NYFRS has appointed an independent reviewer for grievance appeals.", TAKEN),
+        ("GMP has rolled out body-worn video to all custody officers.", TAKEN),
+        ("LFB has reviewed its vetting policy, and will now extend checks to all volunteers.", INTENDED),
+        ("Our oversight board has approved a new performance framework.", TAKEN),
     ],
 )
 def test_commitments_and_reports_of_work_done(sentence: str, status: ActionStatus) -> None:
@@ -49,10 +54,27 @@ def test_commitments_and_reports_of_work_done(sentence: str, status: ActionStatu
         "Forces must consider how they can best respond to cases of PPDA.",
         'In my plan I say "I will ensure West Midlands Police prioritise combatting domestic abuse".',
         "Many of the recommendations appear to have been developed on the back of a target-based matrix.",
+        "Victims of stalking in the NPT area will often wait weeks for a decision.",
+        "HMICFRS will publish its findings next spring.",
+        "The inspection has made ten recommendations, which the service will accept in full.",
     ],
 )
 def test_support_urging_and_quotations_are_not_actions(sentence: str) -> None:
     assert extract_response(sentence) == []
+
+
+def test_an_answers_label_and_a_long_clause_of_reasons_are_not_the_actions_words() -> None:
+    text = (
+        "Force response: The force has introduced a daily review of open investigations.\n\n"
+        "Given that the report takes no account of the cost of the measures it proposes or of the pressures on "
+        "our budget this year, I will be considering each recommendation with the Chief Constable.\n"
+    )
+    actions = extract_response(text)
+    assert [(action.text, action.status) for action in actions] == [
+        ("The force has introduced a daily review of open investigations.", TAKEN),
+        ("I will be considering each recommendation with the Chief Constable.", INTENDED),
+    ]
+    assert all(text[action.span.start : action.span.end] == action.text for action in actions)
 
 
 def test_the_ppda_response_gives_the_pccs_actions_not_the_recommendation_it_quotes() -> None:
@@ -102,3 +124,10 @@ def test_an_action_under_a_recommendation_heading_answers_it() -> None:
     text = "Recommendation 2\nThe force should review its policy.\n\nI have asked the Chief Constable to report.\n"
     [action] = extract_response(text)
     assert (action.answers, action.status) == ("2", TAKEN)
+
+
+def test_many_quotations_are_read_in_linear_time() -> None:
+    text = "".join(f'I will review "case {number}" with the force.\n' for number in range(20000))
+    began = time.perf_counter()
+    assert len(extract_response(text)) == 20000
+    assert time.perf_counter() - began < 10

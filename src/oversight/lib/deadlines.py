@@ -93,8 +93,14 @@ _IMMEDIATELY = (
     r"(?:(?<=should\s)|(?<=must\s)|(?<=will\s)|(?<=should,\s)|(?<=must,\s)|(?<=\bto\s)|(?<=^)|(?<=:\s)|(?<=\.\s))"
     r"immediately"
 )
+# "The CPS urgently amend its guidance", "should urgently review": "urgently" before the action it
+# governs; after a verb it describes practice ("respond urgently"), and "urgently needed" is no deadline.
+_URGENTLY = (
+    r"urgently(?=\s+(?!(?:to|and|or|in|on|at|when|if|where|required|needed|necessary|than|as|by|needs?|requires?"
+    r"|wants?)\b)[a-z]+\b)"
+)
 _FIND = re.compile(
-    rf"(?<![\w-])(?P<phrase>{_VAGUE}|{_WITHIN}|{_BY}\s+{_DATE}|{_URGENT}|{_IMMEDIATELY})(?![\w/\u2013-])",
+    rf"(?<![\w-])(?P<phrase>{_VAGUE}|{_WITHIN}|{_BY}\s+{_DATE}|{_URGENT}|{_IMMEDIATELY}|{_URGENTLY})(?![\w/\u2013-])",
     re.IGNORECASE,
 )
 

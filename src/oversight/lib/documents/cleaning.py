@@ -51,6 +51,7 @@ _REFERENCE_WORDS = frozenset(
     | {"op", "cit", "ibid", "rec", "recommendation", "aiff", "afi", "step", "item", "part", "stage", "phase"}
 )
 _LEFT_WORD = re.compile(r"([A-Za-z]+)-$")
+_LONGEST_WORD = 80
 _RIGHT_WORD = re.compile(r"^([A-Za-z]+)")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 # Left halves that keep their hyphen ("non-police", "cross-force") when the document gives no answer.

@@ -7,6 +7,7 @@ HMICFRS" names recipients, not addressees.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from oversight.lib.extraction.model import ProposedAddressee
@@ -23,7 +24,8 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
         (
             A.PCCS,
             r"\b(?:police(?:,\s*fire)?\s*(?:and|&)\s*crime\s+commissioners?|PF?CCs?|local\s+policing\s+bod(?:y|ies)"
-            r"|mayor'?s\s+office\s+for\s+policing(?:\s+and\s+crime)?|MOPAC|police\s+authorit(?:y|ies)|APCC)\b",
+            r"|mayor'?s\s+office\s+for\s+policing(?:\s+and\s+crime)?|MOPAC|(?<!scottish\s)police\s+authorit(?:y|ies)"
+            r"|APCC)\b",
         ),
         (A.NPCC, r"\bnational\s+police\s+chiefs['\u2019]?\s+council\b|\bNPCC\b"),
         (A.COLLEGE_OF_POLICING, r"\bcollege\s+of\s+policing\b|\bthe\s+college\b(?!\s+of\s+(?!policing)\w)"),
@@ -40,7 +42,12 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
         (
             A.FORCES,
             r"\b(?:the|all|every|each|police|individual|other|those|territorial)\s+forces?\b|^forces?\b|^force\b"
-            r"|\b(?:[A-Z][\w&'\u2019-]*\s+){1,4}(?:Police(?:\s+Service)?|Constabulary)\b(?!\s+and\s+crime)",
+            r"|\b(?:(?-i:[A-Z])[\w&'\u2019-]*\s+){1,4}(?-i:Police(?:\s+Service)?|Constabulary)\b"
+            r"(?!\s+(?:and\s+crime|services?\b|authority|federation|and\s+fire|chiefs|staff|officers?|and\s+crime))"
+            r"|\bPolice\s+(?:Scotland|Service\s+of\s+(?:Scotland|Northern\s+Ireland))\b|\bPSNI\b"
+            # "... misconduct forces move to a formal hearing": forces as the subject of a verb.
+            r"|\bforces\s+(?=(?:move|take|review|ensure|develop|adopt|consider|introduce|establish|put|make|undertake"
+            r"|provide|work|seek|use|agree|implement|improve|record|publish|collect|share)\b)",
         ),
         (
             A.OTHER,
@@ -50,7 +57,9 @@ PATTERNS: tuple[tuple[ProposedAddressee, re.Pattern[str]], ...] = tuple(
             r"|Welsh\s+Government|safeguarding\s+partners|victims['\u2019]?\s+commissioner|domestic\s+abuse\s+commissioner"
             r"|chief\s+fire\s+officers?|fire\s+standards\s+board|cabinet\s+office|HM\s+Treasury|ministry\s+of\s+(?!justice)\w+"
             r"|working\s+group|steering\s+group|clinical\s+commissioning|community\s+safety\s+partnership"
-            r"|^(?:the|each|every)\s+(?:fire\s+and\s+rescue\s+)?services?)\b",
+            r"|^(?:the|each|every)\s+(?:fire\s+and\s+rescue\s+)?services?"
+            r"|COPFS|crown\s+office|procurators?\s+fiscal|lord\s+advocate|scottish\s+police\s+authority|SPA"
+            r"|scottish\s+(?:government|executive|ministers)|justice\s+social\s+work|community\s+justice)\b",
         ),
     )
 )
@@ -73,20 +82,36 @@ _TO_LINE = re.compile(
 def _subjects(text: str) -> list[str]:
     """The subject phrase before each active "should" in `text` ("should be done" has none)."""
     subjects = []
-    for match in _DIRECTIVE.finditer(text):
-        if re.match(r"\s+(?:be|have\s+been)\b", text[match.end() :]):
+    for match in itertools.islice(_DIRECTIVE.finditer(text), MAX_SUBJECTS):
+        if _PASSIVE.match(text, match.end()):
             continue
         window = text[max(0, match.start() - 200) : match.start()]
         starts = [m.end() for m in _CLAUSE_START.finditer(window)]
         clause = _LEAD_IN.sub("", window[starts[-1] :] if starts else window)
         subjects.append(_listed_subject(clause))
-    return subjects
+    return list(dict.fromkeys(subjects))  # each once: a list of 50,000 "should" bullets names few bodies
+
+
+MAX_SUBJECTS = 200  # an item asking more than this many times is no item a person wrote; its first asks name them
+_PASSIVE = re.compile(r"\s+(?:be|have\s+been)\b")
+
+
+_ASIDE = re.compile(
+    r"^\s*(?:through|working|with|via|supported|assisted|advised|led|together|alongside|where|when|if"
+    r"|in\s+(?:consultation|partnership|conjunction|collaboration|liaison))\b",
+    re.IGNORECASE,
+)
 
 
 def _listed_subject(clause: str) -> str:
     """The last comma-separated part of a clause, and the parts before it while they name bodies."""
     parts = clause.split(",")
     subject = parts.pop().strip()
+    if not subject:
+        # "Chief constables, working with the NPCC, should": the aside is how, the subject is before it.
+        while parts and _ASIDE.match(parts[-1]):
+            parts.pop()
+        subject = parts.pop().strip() if parts else ""
     while parts and any(pattern.search(parts[-1]) for _, pattern in PATTERNS[:-1]):
         subject = f"{parts.pop().strip()}, {subject}"
     return subject
@@ -100,6 +125,9 @@ _AGENT = re.compile(
 )
 
 
+_OPENING = re.compile(r"^\s*(?:that\s+|[^.;:]{0,120}?\brecommend(?:s|ed)?\s+that\s+)", re.IGNORECASE)
+
+
 def addressees_of(text: str, to_line: str | None = None) -> tuple[ProposedAddressee, ...]:
     """The bodies `text` is addressed to, in the contract's order, each once."""
     phrases = []
@@ -109,15 +137,19 @@ def addressees_of(text: str, to_line: str | None = None) -> tuple[ProposedAddres
     # Named in passing ("provided by the force, staff associations ..."), "the force" is not an addressee.
     named = [match["who"] for match in _AGENT.finditer(text)]
     if not phrases:
-        # "That the proposed working group ... is established": the opening words name who acts.
-        named.append(re.sub(r"^\s*that\s+", "", text[:120], flags=re.IGNORECASE))
+        # "That the proposed working group ... is established", "The IOPC recommends that the College of
+        # Policing revises ...": the opening words (after who recommends) name who acts.
+        opening = _OPENING.sub("", text[:400])[:120]
+        phrases.append(re.split(r",|\s(?:which|who|to\s+ensure|so\s+that|in\s+order\s+to)\s", opening)[0])
     found: set[ProposedAddressee] = set()
     for phrase in phrases:
-        for addressee, pattern in PATTERNS:
-            if addressee == A.OTHER and found:
-                continue
-            if pattern.search(phrase):
-                found.add(addressee)
+        named_here = [addressee for addressee, pattern in PATTERNS[:-1] if pattern.search(phrase)]
+        found.update(named_here)
+        # A body that is none of the named kinds ("Chief constables and COPFS"), beside one that is.
+        if (other := PATTERNS[-1][1].search(phrase)) and not any(
+            pattern.search(other.group(0)) for _, pattern in PATTERNS[:-1]
+        ):
+            found.add(A.OTHER)
     for phrase in named:
         found.update(addressee for addressee, pattern in PATTERNS[:-2] if pattern.search(phrase))
         if not found and PATTERNS[-1][1].search(phrase):

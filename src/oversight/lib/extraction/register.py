@@ -108,12 +108,23 @@ def _history_start(text: str, start: int, end: int) -> int:
 
 def _items(text: str, start: int, end: int, published: dt.date | None) -> list[ProposedItem]:
     """The entry's items: read as a report when headed, else its words as one recommendation."""
-    part = text[:end]
-    found = [item for item in extract_report(part, published) if item.span.start >= start]
+    # The entry on its own (reading all the text before it again for every entry would be quadratic).
+    found = [
+        replace(item, span=Span(item.span.start + start, item.span.end + start))
+        for item in extract_report(text[start:end], published)
+    ]
     if found and is_item_heading(text[start:end]):
         return [_for_a_force(item) for item in found]
-    words = [clean_markup(_SHORTCODE.sub(" ", line)) for line in text[start:end].split("\n")]
-    body = "\n".join(line for line in words if line)
+    lines = [
+        (start + found.start(), words)
+        for found in re.finditer(r"[^\n]+", text[start:end])
+        if (words := clean_markup(_SHORTCODE.sub(" ", found.group(0))))
+    ]
+    while len(lines) > 1 and _BANNER.match(lines[0][1]) and not _DIRECTIVE.search(lines[0][1]):
+        # "404 Page not found", "Print this page": a short line of the page above the item, not its words.
+        lines.pop(0)
+        start = lines[0][0]
+    body = "\n".join(words for _, words in lines)
     if len(body) < 15:
         return []
     lead = len(text[start:end]) - len(text[start:end].lstrip())
@@ -131,6 +142,10 @@ def _items(text: str, start: int, end: int, published: dt.date | None) -> list[P
         deadline_understood=deadline.understood if deadline else True,
     )
     return [_for_a_force(item)]
+
+
+_BANNER = re.compile(r"^(?=(?:\S+\s+){0,5}\S+$)[^.!?:;]*$")
+_DIRECTIVE = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.IGNORECASE)
 
 
 def _for_a_force(item: ProposedItem) -> ProposedItem:

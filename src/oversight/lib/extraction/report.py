@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from oversight.lib.deadlines import DeadlinePhraseError, due_date_from_phrase, read_deadline
+from oversight.lib.deadlines import MONTH_PATTERN, DeadlinePhraseError, due_date_from_phrase, read_deadline
 from oversight.lib.extraction.addressees import addressees_of, to_line
 from oversight.lib.extraction.model import ProposedAddressee, ProposedItem, ProposedKind, Span
 from oversight.lib.extraction.text import Line, Marker, clean_markup, looks_like_heading, split_lines
@@ -42,7 +42,8 @@ _SINGULAR = re.compile(
 _PLURAL = re.compile(
     r"^(?:(?:our|the|new|national|force|key|summary\s+of|list\s+of)\s+)*"
     r"(?P<label>recommendations|areas\s+for\s+improvement|causes\s+(?:of|for)\s+concern"
-    r"|causes\s+(?:of|for)\s+concern\s+and\s+recommendations)\b\s*(?P<rest>.*)$",
+    r"|causes\s+(?:of|for)\s+concern\s+and\s+recommendations|(?:conclusions\s+and\s+)recommendations"
+    r"|recommendations\s+and\s+conclusions)\b\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 # A sentence about an item, not the item: "Recommendation 3 was accepted", "Recommendation 1 of ...".
@@ -64,7 +65,19 @@ _NOT_ITEM_START = re.compile(
     r"in\s+(?:our|the|\d{4})\b|this\s+(?:report|inspection|paper|is)|these\s+(?:will|are|were|recommendations)|"
     r"the\s+(?:committee|board|report|inspection|recommendations?)\b|since\b|progress\b|update\b|status\b|"
     r"I\s|as\s+the\b|there\s+(?:is|are|were)\b|it\s+is\b|further\s+to|the\s+full\s+report\b|"
-    r"more\s+information\b|for\s+more\b|our\s+(?:findings|detailed|inspection|report)\b)",
+    r"more\s+information\b|for\s+more\b|our\s+(?:findings|detailed|inspection|report)\b|"
+    r"this\s+(?:recommendation|area\s+for\s+improvement|cause\s+(?:of|for)\s+concern)\b|"
+    # A label over a comment on the item: "RBFRS action:", "Management response:", "Update:".
+    r"(?:(?-i:[A-Z]{2,8})\s+|(?:our|force|service|management|latest|current|further)\s+)?"
+    r"(?:actions?(?:\s+taken)?|update|progress(?:\s+update)?|responses?|comments?|commentary|status|position"
+    r"|rationale|evidence|outcome|RAG)\s*:)",
+    re.IGNORECASE,
+)
+# How a numbered conclusion may open before it asks for something.
+_REASONS_START = re.compile(
+    r"^(?:it\s+is\s+(?:vital|essential|important|clear|crucial|right|unacceptable|regrettable|"
+    r"disappointing|concerning|encouraging|welcome)|there\s+(?:is|are|was|were)\s+(?:a|an|no|little|some|still|clear)\b|"
+    r"in\s+(?:our|the)\s+(?:view|opinion|light)|as\s+the\s+\w+)",
     re.IGNORECASE,
 )
 _INLINE_REF = re.compile(
@@ -101,6 +114,9 @@ class _Draft:
     list_open: bool = False  # the last line ended "...should:", so bullets below are its own
     from_heading: bool = True
     last_marker: Marker = Marker.NONE
+    numbered: bool = False  # a numbered paragraph read from a list
+    title: str = ""  # "Recommendation 7 - COPFS Website": the item's title, not its words
+    field_open: bool = False  # under the heading, a "Published:" / "Agency:" field whose value comes next
 
     def add(self, line: Line, words: str | None = None) -> None:
         text = line.body if words is None else words
@@ -134,18 +150,24 @@ class _Reader:
     plural: ProposedKind | None = None  # under a "Recommendations" heading
     cause: int | None = None  # the cause of concern recommendations now sit under
     section_published: dt.date | None = None  # "... published on 30th June 2022": what the items below count from
+    list_only: bool = False  # the plural came from a sentence introducing a list: only its bullets are items
+    table: bool = False  # the plural came from a table's header row ("Recommendation Status Rationale")
+    pending_ref: str | None = None  # a row's number on a line of its own, for the item below it
 
     def close(self) -> None:
         draft, self.draft = self.draft, None
         if draft is None or not draft.parts:
             return
-        text = _without_trailing_prose(draft.text.strip())
-        if not _is_item_text(text, draft.kind, draft.from_heading):
+        text = _without_trailing_prose(_without_status_cells(_PARAGRAPH_REF.sub("", draft.text.strip())))
+        ref = draft.ref
+        if ref is None and (coded := _CODED_REF.match(text)):
+            ref, text = coded["ref"], text[coded.end() :]
+        if not _is_item_text(text, draft.kind, draft.from_heading, draft.numbered):
             return
-        self._propose(draft.kind, draft.ref, text, Span(draft.start, draft.end))
+        self._propose(draft.kind, ref, text, Span(draft.start, draft.end))
         if draft.kind == K.CAUSE_OF_CONCERN:
             # A cause's recommendations follow it, with or without a "Recommendations" heading.
-            self.plural = K.RECOMMENDATION
+            self.set_plural(K.RECOMMENDATION)
 
     def _propose(self, kind: ProposedKind, ref: str | None, text: str, span: Span) -> None:
         deadline = read_deadline(text, self.section_published or self.published)
@@ -176,8 +198,56 @@ class _Reader:
         self.draft = _Draft(kind, ref, line.start, from_heading=from_heading)
         return self.draft
 
+    def set_plural(self, kind: ProposedKind | None, list_only: bool = False, table: bool = False) -> None:
+        self.plural, self.list_only, self.table, self.pending_ref = kind, list_only, table, None
+
 
 _SENTENCES = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# "(Part I Paragraph 2.36)", "(Paragraph 17)", "(see page 12)" closing an item: where the report argues it.
+_PARAGRAPH_REF = re.compile(
+    r"(?<![ \t])[ \t]*\((?:see\s+)?(?:part\s+[IVX\d]+,?\s+)?(?:paragraphs?|paras?\.?|pages?|pp?\.|sections?|chapter)"
+    r"\s*\d[\d.]*[a-z]?(?:\s*(?:[-\u2013,]|and|to)\s*\d[\d.]*[a-z]?){0,6}\)(?=[.;]?[ \t]*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "R3 - Police Scotland should ...", "AFI4: The service should ...": a short code opening the item is its reference.
+_CODED_REF = re.compile(r"^(?P<ref>(?:R|Rec|AFI|CoC|A|C)\s?\d{1,3}[a-z]?)\s*[\u2013\u2014:-]\s+(?=\S)")
+# The cells after an item's text in a table flattened to one line: "... most at risk 4 30 Sep 2023 Open - ...",
+# "... by the Reporter. In progress Action taken ...": a count or a date, then a status.
+_STATUS_WORD = (
+    r"(?-i:In\s+[Pp]rogress|Not\s+[Ss]tarted|Complete[d]?|Closed|Open|Ongoing|On\s+[Tt]rack|Off\s+[Tt]rack"
+    r"|Achieved|Partially\s+(?:[Aa]chieved|[Mm]et)|Not\s+(?:[Aa]chieved|[Mm]et)|Discharged|Superseded|Overdue|Delayed)"
+)
+_CELL_DATE = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_PATTERN}\.?\s+\d{{4}}"
+    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{MONTH_PATTERN}\s+\d{{4}})"
+)
+_STATUS_CELLS = re.compile(
+    rf"(?:(?<=[.!?])\s+|(?<=[a-z)])\s+(?:\d{{1,4}}%?\s+)*{_CELL_DATE}\s+|(?<=[a-z)])\s+(?:\d{{1,4}}%?\s+)+)"
+    rf"{_STATUS_WORD}(?=\s*$|\s+[-\u2013\u2014]|\s+[A-Z0-9])",
+    re.IGNORECASE,
+)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:by|within|on|before|until|from|of|to|in|than|since|after)$", re.IGNORECASE)
+
+
+def _without_status_cells(text: str) -> str:
+    """The item without the status cells a flattened table row runs on with."""
+    asks = _DIRECTIVE.search(text)
+    if asks is None:
+        return text
+    for match in _STATUS_CELLS.finditer(text, asks.end()):
+        if not _PREPOSITION_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            return text[: match.start()].rstrip()
+    return text
+
+
+# "A coordination group has been established ...": what was done about the item, run on after it.
+_REPORTED = re.compile(
+    r"^(?!(?:where|if|when|unless|until|while|once|whether)\b)[^.!?]{0,120}?\b(?:has|have)\s+"
+    r"(?:now\s+|also\s+|recently\s+|since\s+|already\s+)*(?:been\s+(?-i:[a-z]+ed)|seen|invested|introduced|"
+    r"established|developed|completed|undertaken|put\s+in\s+place|reviewed|implemented)\b"
+    r"|^(?:we|our\s+\w+)\s+(?:have|has|are|use|were)\b",
+    re.IGNORECASE,
+)
 
 
 def _without_trailing_prose(text: str) -> str:
@@ -190,21 +260,33 @@ def _without_trailing_prose(text: str) -> str:
         and not _DIRECTIVE.search(sentences[-1])
     ):
         sentences.pop()
+    for number, sentence in enumerate(sentences[1:], start=1):
+        if (
+            _REPORTED.match(sentence.strip())
+            and not _DIRECTIVE.search(sentence)
+            and any(_DIRECTIVE.search(before) for before in sentences[:number])
+        ):
+            sentences = sentences[:number]
+            break
     kept = "".join(sentences).strip()
     return f"{head}\n{kept}" if head else kept
 
 
-def _is_item_text(text: str, kind: ProposedKind, from_heading: bool = True) -> bool:
+def _is_item_text(text: str, kind: ProposedKind, from_heading: bool = True, numbered: bool = False) -> bool:
     """Whether the words read under an item heading are an item (not a note, mention or update).
 
     Under a heading naming the item any wording will do ("That all domestic abuse incidents are
-    offered a referral ..."); read from a list, an item must ask for something ("should").
+    offered a referral ..."); read from a list, an item must ask for something ("should"). A numbered
+    paragraph under "Conclusions and recommendations" may open with its reasons ("It is vital that
+    ...") and ask later.
     """
     flat = " ".join(text.split())
     if len(flat) < 15 or _COMMITTEE_NOTE.search(flat[:300]):
         return False
     if kind == K.CAUSE_OF_CONCERN:
         return not _NOT_ITEM_START.match(flat) or bool(_DIRECTIVE.search(flat))
+    if numbered and _DIRECTIVE.search(flat) and _REASONS_START.match(flat):
+        return True
     if _NOT_ITEM_START.match(flat):
         return False
     return from_heading or bool(_DIRECTIVE.search(flat) or to_line(text))
@@ -217,11 +299,25 @@ def _singular_heading(line: Line) -> tuple[ProposedKind, str | None, str] | None
     else:
         match = _SINGULAR.match(line.body)
     if match is None:
-        return None
+        return _titled_heading(line)
     rest = match["rest"].strip()
     if rest and (_MENTION_VERB.match(rest) or (not match["sep"] and not match["ref"] and rest[:1].islower())):
         return None
     return _kind_of(match["label"]), match["ref"], rest
+
+
+# "Improving the victim experience of the criminal justice system: recommendation 9": a page's heading for one item.
+_TITLED = re.compile(
+    rf"^\S.{{2,150}}?\s*[:\u2013\u2014-]\s*(?P<label>recommendation|area\s+for\s+improvement|cause\s+(?:of|for)\s+concern)"
+    rf"\s+{_REF}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _titled_heading(line: Line) -> tuple[ProposedKind, str | None, str] | None:
+    if line.marker != Marker.NONE or len(line.body) > 200 or (match := _TITLED.match(line.body)) is None:
+        return None
+    return _kind_of(match["label"]), match["ref"], ""
 
 
 def is_item_heading(text: str) -> bool:
@@ -380,21 +476,57 @@ def _read_table_line(reader: _Reader, line: Line, text: str) -> bool:
 
 
 def _read_report_line(reader: _Reader, line: Line, text: str) -> None:
-    if heading := _singular_heading(line):
+    if (header := _header_row(line)) is not None:
+        reader.close()
+        reader.set_plural(header, table=True)
+    elif heading := _singular_heading(line):
         kind, ref, rest = heading
         draft = reader.start(kind, ref, line)
-        if rest:
+        if rest and _is_title(rest, line):
+            draft.title = rest
+        elif rest:
             draft.add(line, rest)
-        reader.plural = None
+        reader.set_plural(None)
     elif (plural := _plural_heading(line)) is not None:
         reader.close()
-        reader.plural = plural
+        reader.set_plural(plural)
     elif not _read_inline_refs(reader, line, text) and not _read_midline_items(reader, line, text):
         if (published := _section_published(line)) is not None:
             reader.close()
             reader.section_published = published
         else:
-            _read_line(reader, line)
+            _read_line(reader, line, text)
+
+
+_COLUMN = (
+    r"(?:status|progress(?:\s+update)?|rationale|update|(?:current\s+)?position|rag(?:\s+status)?|comments?|commentary"
+    r"|owner|lead|deadline(?:\s+date)?|target\s+date|due\s+date|date|evidence|actions?(?:\s+taken)?|response|outcome"
+    r"|timescales?|ref(?:erence)?|number|no\.?|what\s+we\s+did(?:\s+and\s+the\s+impact)?)"
+)
+# A table's header row flattened to text: "Recommendation Status Rationale", "... (2018) Recommendation Position".
+_HEADER_ROW = re.compile(
+    rf"(?:^|\s)(?:{_COLUMN}\s+){{0,2}}(?P<label>recommendations?|areas?\s+for\s+improvement|AFIs?)"
+    rf"(?:\s+{_COLUMN}){{1,4}}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _header_row(line: Line) -> ProposedKind | None:
+    if line.marker != Marker.NONE or len(line.body) > 200 or (match := _HEADER_ROW.search(line.body)) is None:
+        return None
+    return _kind_of(match["label"])
+
+
+_SMALL_WORDS = frozenset(["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"])
+
+
+def _is_title(rest: str, line: Line) -> bool:
+    """Whether the words after "Recommendation 7 -" are the item's title ("COPFS Website"), not its text."""
+    if _DIRECTIVE.search(rest) or rest.rstrip().endswith((".", ";", ":", "?", "!", ",")) or len(rest.split()) > 12:
+        return False
+    words = [word for word in rest.split() if word[:1].isalpha() and word.lower() not in _SMALL_WORDS]
+    capitalised = sum(word[:1].isupper() for word in words)
+    return bool(words) and capitalised * 3 >= len(words) * 2
 
 
 _PUBLISHED_ON = re.compile(r"\bpublished\s+(?:on\s+)?(?:the\s+)?(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})")
@@ -419,30 +551,112 @@ def _plural_from_columns(columns: list[str]) -> ProposedKind | None:
     return None
 
 
-def _read_line(reader: _Reader, line: Line) -> None:
+# "Published:", "Agency:" (and its value on the next line) between an item's heading and its words.
+_FIELD = re.compile(r"^[A-Z][\w'\u2019]*(?:\s+[\w'\u2019]+){0,2}\s*:\s*(?:[^:]{0,40})$")
+# A row's number on a line of its own ("1", "R3"), from a table flattened to text.
+_LONE_REF = re.compile(r"^(?:(?:R|Rec|No\.?)\s?)?(?P<ref>\d{1,3}[a-z]?)\.?$")
+# "The report made 16 recommendations, including:", "The recommendations for Police Scotland were;"
+_LIST_INTRO = re.compile(
+    r"\b(?P<label>recommendations?|areas?\s+for\s+improvement|causes?\s+(?:of|for)\s+concern)\b[^.!?]{0,200}?[:;]$",
+    re.IGNORECASE,
+)
+
+
+def _list_intro(words: str) -> ProposedKind | None:
+    """The kind of item a sentence introduces a list of ("... makes 16 recommendations, including:")."""
+    last = re.split(r"(?<=[.!?])\s+", words)[-1]
+    if _DIRECTIVE.search(last) or (match := _LIST_INTRO.search(last)) is None:
+        return None
+    kind = _kind_of(match["label"])
+    return None if kind == K.CAUSE_OF_CONCERN else kind  # a cause's bullets are its findings, asked of no one
+
+
+def _between_heading_and_words(reader: _Reader, line: Line) -> bool:
+    """Skip the fields a web page sets between an item's heading and its words."""
+    draft = reader.draft
+    if draft is None or draft.parts or not draft.from_heading:
+        return False
+    if draft.field_open and looks_like_heading(line):
+        draft.field_open = False
+        return True
+    if _FIELD.match(line.body) and not _DIRECTIVE.search(line.body) and not to_line(line.body):
+        draft.field_open = line.body.rstrip().endswith(":")
+        return True
+    return False
+
+
+def _lone_ref(reader: _Reader, line: Line) -> bool:
+    """A row's number on its own line: the reference of the item below it, in a list or table."""
+    if line.marker != Marker.NONE or (match := _LONE_REF.match(line.body)) is None:
+        return False
+    draft = reader.draft
+    if draft is not None and draft.from_heading and not draft.parts and draft.ref is None:
+        reader.draft = None  # "Recommendation" was a column's heading: the rows below are the items
+        reader.set_plural(draft.kind, table=True)
+    if reader.plural is None:
+        return False
+    reader.close()
+    reader.pending_ref = match["ref"]
+    return True
+
+
+def _read_line(reader: _Reader, line: Line, text: str) -> None:
+    if _between_heading_and_words(reader, line) or _lone_ref(reader, line):
+        return
     draft = reader.draft
     if draft is not None and looks_like_heading(line) and not (draft.list_open and not line.heading):
         reader.close()
-        reader.plural = None
+        reader.set_plural(None)
         reader.cause = None
         return
     if draft is not None and _continues(draft, line):
         draft.add(line)
         return
     reader.close()
+    words = line.body
+    if (reader.plural is None or reader.list_only) and (intro := _list_intro(words)) is not None:
+        reader.set_plural(intro, list_only=True)
+        return
     if reader.plural is None:
         if looks_like_heading(line):
             reader.cause = None
         return
-    if looks_like_heading(line):
-        reader.plural = None
+    if looks_like_heading(line) or (reader.list_only and line.marker == Marker.NONE):
+        reader.set_plural(None)
         reader.cause = None
         return
-    words = line.body
-    if reader.plural != K.CAUSE_OF_CONCERN and not _DIRECTIVE.search(words) and not line.ends_open:
-        if not line.ends_open:
-            reader.plural = None
+    asks = _DIRECTIVE.search(words) or line.ends_open
+    if (reader.plural != K.CAUSE_OF_CONCERN or reader.list_only) and not asks:
+        reader.set_plural(None)
         return
-    ref = line.label if line.marker == Marker.NUMBER else None
+    if reader.table and line.marker == Marker.NUMBER:
+        _read_flat_rows(reader, line, text)
+        return
+    ref = line.label if line.marker == Marker.NUMBER else reader.pending_ref
+    reader.pending_ref = None
     draft = reader.start(reader.plural, ref, line, from_heading=False)
+    draft.numbered = line.marker == Marker.NUMBER
     draft.add(line)
+
+
+# "... by the Reporter. In progress Action taken ... 2 COPFS should ...": the next row's number.
+_NEXT_ROW = re.compile(r"(?<=[\w.!?)%])\s+(?P<n>\d{1,3})\s+(?=[A-Z])")
+
+
+def _read_flat_rows(reader: _Reader, line: Line, text: str) -> None:
+    """Rows of a status table flattened into one numbered line: each row's item, without its status cells."""
+    reader.close()
+    ref, begin, chunks = line.label, 0, []
+    for match in _NEXT_ROW.finditer(line.body):
+        if ref.isdigit() and match["n"] == str(int(ref) + 1):
+            chunks.append((ref, line.body[begin : match.start()]))
+            ref, begin = match["n"], match.end()
+    chunks.append((ref, line.body[begin:]))
+    raw = text[line.start : line.end]
+    for number, words in chunks:
+        item = _without_trailing_prose(_without_status_cells(words.strip()))
+        if not _DIRECTIVE.search(item) or not _is_item_text(item, reader.plural or K.RECOMMENDATION, False, True):
+            continue
+        at = raw.find(item[:40])
+        start = line.start + max(at, 0)
+        reader._propose(reader.plural or K.RECOMMENDATION, number, item, Span(start, start + len(item)))

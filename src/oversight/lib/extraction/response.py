@@ -11,24 +11,36 @@ encourage", "I urge"), and the report's own words quoted back (in quotation mark
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
 from oversight.lib.extraction.model import ActionStatus, ProposedAction, Span
 from oversight.lib.extraction.text import Line, Marker, looks_like_heading, split_lines
 
+# The author named by its initials ("WMFS", "the MPS", "OPCC"); not the inspectorates and national bodies a
+# response names as doing their own part ("HMICFRS will publish ...").
+_INITIALS = (
+    r"(?<![\w-])(?!(?:HMI\w*|IOPC|NPCC|APCC|NFCC|CPS|MOJ|NHS|NCA|HMPPS|HMCTS|UK|IT|FSB|DHSC|DFE)\b)"
+    r"(?-i:[A-Z]{2,6})(?=\s)"
+)
 _ACTOR = (
     r"(?:I|we|my\s+office|our\s+office|the\s+office|the\s+OPCC|OPCC|the\s+(?:police\s+and\s+crime\s+)?commissioner|"
     r"the\s+PCC|the\s+force|the\s+Force|the\s+Chief\s+Constable|the\s+constabulary|this\s+office|"
     r"the\s+(?:department|service|government|authority)|"
-    r"(?:[A-Z][\w&-]*\s+){1,4}(?:Police|Constabulary)|[A-Z]{2,5}P)"
+    r"(?:[A-Z][\w&-]*\s+){1,4}(?:Police|Constabulary)|(?<![^\s])(?<![\w,;)]\s)(?:the\s+)?"
+    + _INITIALS
+    + r"|(?:this|our)\s+(?:[\w-]+\s+){0,2}(?:group|board|team|unit|panel|programme|directorate))"
 )
 _INTENDED = re.compile(
     rf"\b{_ACTOR}\s+(?:will|shall|intends?\s+to|plans?\s+to|aims?\s+to|am\s+going\s+to|are\s+going\s+to|is\s+going\s+to|"
     r"propose\s+to|proposes\s+to|(?:have|has)\s+committed\s+to|"
     r"(?:am|are|is)\s+planning\s+to|(?:would|will)\s+be\s+(?:looking|seeking|working|exploring)|"
     r"(?:am|are|is)\s+(?:currently\s+|also\s+|now\s+)*working\s+(?:with|to|on|alongside))\b"
-    r"|\b(?:steps|actions)\s+(?:I|we)\s+(?:intend|plan|propose|will)\b",
+    r"|\b(?:steps|actions)\s+(?:I|we)\s+(?:intend|plan|propose|will)\b"
+    # "WMFS has made great strides ..., but will seek to implement ...": the author, then a commitment.
+    rf"|^\s*{_ACTOR}\s[^.;]{{0,200}}?\b(?:but|and)\s+(?:also\s+|now\s+)?(?:will|intends?\s+to|plans?\s+to)\b",
     re.IGNORECASE,
 )
 _TAKEN = re.compile(
@@ -48,7 +60,9 @@ _TAKEN = re.compile(
 _NOT_ACTION = re.compile(
     r"^\s*(?:I|we)\s+(?:(?:fully\s+|also\s+|would\s+)?(?:support|welcome|agree|thank|encourage|urge|note|recognise|"
     r"accept|acknowledge|endorse|am\s+pleased|am\s+grateful|share|believe|hope|expect|would\s+encourage))\b"
-    r"|\b(?:should|must)\b(?!.*\b(?:I|we)\s+will\b)",
+    r"|\b(?:should|must)\b(?!.*\b(?:I|we)\s+will\b)"
+    # "..., which the service will accept in full.": acceptance is support, not an action.
+    r"|\b(?:will|shall)\s+(?:fully\s+)?(?:accept|welcome|support|endorse)\b[^.;,]{0,40}[.!]?\s*$",
     re.IGNORECASE,
 )
 # A list of steps: its bullets are each an action ("Steps I intend to take ... include:").
@@ -87,27 +101,57 @@ def _quoted(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(quote_start <= start and end <= quote_end for quote_start, quote_end in spans)
+    """Whether [start, end) lies inside one quotation (the spans are in order and do not overlap)."""
+    at = bisect.bisect_right(spans, (start, len(spans) and spans[-1][1] + 1)) - 1
+    return at >= 0 and spans[at][0] <= start and end <= spans[at][1]
 
 
 def _unquoted(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
     """The sentence with the report's words it quotes blanked out: they are not the author's."""
     chars = list(text[start:end])
-    for quote_start, quote_end in quotes:
+    at = max(bisect.bisect_left(quotes, (start, 0)) - 1, 0)  # the quotes that can reach into the sentence
+    for quote_start, quote_end in itertools.islice(quotes, at, None):
+        if quote_start >= end:
+            break
         for offset in range(max(quote_start, start), min(quote_end, end)):
             chars[offset - start] = " "
     return "".join(chars)
 
 
 def _status(sentence: str) -> ActionStatus | None:
+    found = _status_at(sentence)
+    return found[0] if found else None
+
+
+def _status_at(sentence: str) -> tuple[ActionStatus, int] | None:
+    """The action's status and where its commitment begins in the sentence."""
     if _NOT_ACTION.search(sentence):
         return None
     intended, taken = _INTENDED.search(sentence), _TAKEN.search(sentence)
     if intended and (not taken or intended.start() <= taken.start()):
-        return ActionStatus.INTENDED
+        return ActionStatus.INTENDED, intended.start()
     if taken:
-        return ActionStatus.TAKEN
+        return ActionStatus.TAKEN, taken.start()
     return None
+
+
+# "MPS response: ...", "Update: ...": the label over an answer, not the author's words.
+_ANSWER_LABEL = re.compile(
+    r"^(?:(?-i:[A-Z]{2,8})\s+|our\s+|management\s+|force\s+)?(?:response|update|progress|actions?(?:\s+taken)?)\s*:\s*",
+    re.IGNORECASE,
+)
+_AUTHOR = re.compile(_ACTOR, re.IGNORECASE)
+LONG_LEAD_IN = 15  # words before ", I will ...": the reasons, not the action
+
+
+def _action_words(sentence: str, at: int) -> tuple[int, str]:
+    """The action's words (and their offset): without a label, or a long clause of reasons before the author."""
+    lead = sentence[:at]
+    if lead.rstrip().endswith(",") and len(lead.split()) >= LONG_LEAD_IN and _AUTHOR.match(sentence, at):
+        return at, sentence[at:]
+    if label := _ANSWER_LABEL.match(sentence):
+        return label.end(), sentence[label.end() :]
+    return 0, sentence
 
 
 def _sentences(line: Line, text: str) -> list[tuple[int, int, str]]:
@@ -175,10 +219,12 @@ def _read_sentences(
 ) -> None:
     """Each sentence of a paragraph (or of a long numbered point) that is an action."""
     for start, end, sentence in _sentences(line, text):
-        status = _status(_unquoted(text, start, end, quotes))
-        if status is None:
+        found = _status_at(_unquoted(text, start, end, quotes))
+        if found is None:
             continue
-        actions.append(ProposedAction(_flat(sentence), status, Span(start, end), context.answers))
+        status, at = found
+        skip, words = _action_words(sentence, at)
+        actions.append(ProposedAction(_flat(words), status, Span(start + skip, end), context.answers))
         if sentence.rstrip().endswith(":"):
             context.action_with_bullets = len(actions) - 1
 
