@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "oversight.victims",
     "oversight.grants",
     "oversight.ingest",
+    "oversight.returns",
     "oversight.api",
 ]
 
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "oversight.workforce.context_processors.workforce_navigation",
                 "oversight.grants.context_processors.grants_navigation",
                 "oversight.ingest.context_processors.ingest_navigation",
+                "oversight.returns.context_processors.returns_navigation",
             ],
         },
     },
@@ -181,6 +183,15 @@ INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", 25 * 1024 * 1024))
 # `oversight db_worker` runs them; `make run` starts it beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Email (return reminders): locally printed to the console; in production an SMTP server, e.g.
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and EMAIL_PORT.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oversight@localhost")
+# The address people reach Oversight at, for links in emails (no request to take it from in a job).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -208,4 +219,9 @@ LOGGING = {
 # time together ended (issue 3; the default lives in workforce/rules.py).
 WORKFORCE_CONNECTION_YEARS = int(os.environ.get("WORKFORCE_CONNECTION_YEARS", 5))
 
-DEMO_LOADERS = ["oversight.recommendations.demo", "oversight.cases.demo", "oversight.grants.demo"]
+DEMO_LOADERS = [
+    "oversight.recommendations.demo",
+    "oversight.cases.demo",
+    "oversight.grants.demo",
+    "oversight.returns.demo",
+]
