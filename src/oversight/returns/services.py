@@ -223,13 +223,20 @@ def save_answers(
         cleaned = _check_answers(questions, answers)
         _check_files(questions, files)
         for pk, text in cleaned.items():
-            Answer.objects.update_or_create(
-                return_record=locked, question_id=pk, defaults={"text": text, "updated_by": by}
-            )
+            _write_answer(locked, pk, text, by)
         for pk, upload in files.items():
             _store_file(locked, questions[pk], upload, by)
         bump_version(locked)
     return locked
+
+
+def _write_answer(record: Return, question_id: int, text: str, by: User) -> None:
+    """Keep the answer; an empty answer to a question never answered writes no row."""
+    updated = Answer.objects.filter(return_record=record, question_id=question_id).update(
+        text=text, updated_by=by, updated_at=timezone.now()
+    )
+    if not updated and text:
+        Answer.objects.create(return_record=record, question_id=question_id, text=text, updated_by=by)
 
 
 def _check_files(questions: Mapping[int, Question], files: Mapping[int, UploadedFile]) -> None:
