@@ -241,3 +241,17 @@ def test_the_demo_is_never_loaded_in_production(db: None, settings: Settings) ->
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("load_demo", stdout=io.StringIO())
     assert User.objects.count() == users
+
+
+def test_the_apcc_asked_all_43_bodies_about_ppda_recommendation_3a(loaded: Loaded, db: None) -> None:
+    from oversight.returns.demo import TITLE
+    from oversight.returns.models import ReturnRequest, ReturnStatus
+
+    request = ReturnRequest.objects.get(title=TITLE)
+    assert request.returns.count() == 43 and request.items.get().number == "3"
+    statuses = sorted(request.returns.exclude(status=ReturnStatus.DRAFT).values_list("status", flat=True))
+    assert statuses == [ReturnStatus.RESUBMITTED, ReturnStatus.SUBMITTED, ReturnStatus.SUBMITTED]
+    resubmitted = request.returns.get(status=ReturnStatus.RESUBMITTED)
+    assert resubmitted.versions.count() == 2 and resubmitted.versions.first().clarification_points.exists()
+    assert request.returns.filter(status=ReturnStatus.DRAFT).exclude(answers=None).count() == 1
+    assert "avon.opcc" in loaded.first_output
