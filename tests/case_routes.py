@@ -33,14 +33,19 @@ EXCLUDED_NAMESPACES = {
     "(test_excluded_areas_never_touch_cases checks)",
     "ingest": "documents read into the register: no module of it imports the case or victim apps "
     "(test_excluded_areas_never_touch_cases checks); tests/test_ingest_access.py tries every persona on each route",
+    "returns": "national returns: no module of it imports the case or victim apps "
+    "(test_excluded_areas_never_touch_cases checks); tests/test_returns_access.py tries every persona on each "
+    "route and operation",
 }
 EXCLUDED_API_TAGS = {
     "recommendations": EXCLUDED_NAMESPACES["recommendations"],
     "documents": EXCLUDED_NAMESPACES["ingest"],
+    "returns": EXCLUDED_NAMESPACES["returns"],
 }
 EXCLUDED_PACKAGES = {
     "recommendations": "oversight.recommendations",
     "ingest": "oversight.ingest",
+    "returns": "oversight.returns",
 }  # for the check that it never touches cases
 
 # The path segment(s) in front of a parameter -> what the parameter names. The longest match wins.

@@ -255,3 +255,17 @@ def test_the_owner_list_gives_each_person_their_role_and_unit(loaded: Loaded, wm
         in labels
     )
     assert not any("unit not recorded" in label for label in labels if "Recommendation owner" in label)
+
+
+def test_the_apcc_asked_all_43_bodies_about_ppda_recommendation_3a(loaded: Loaded, db: None) -> None:
+    from oversight.returns.demo import TITLE
+    from oversight.returns.models import ReturnRequest, ReturnStatus
+
+    request = ReturnRequest.objects.get(title=TITLE)
+    assert request.returns.count() == 43 and request.items.get().number == "3"
+    statuses = sorted(request.returns.exclude(status=ReturnStatus.DRAFT).values_list("status", flat=True))
+    assert statuses == [ReturnStatus.RESUBMITTED, ReturnStatus.SUBMITTED, ReturnStatus.SUBMITTED]
+    resubmitted = request.returns.get(status=ReturnStatus.RESUBMITTED)
+    assert resubmitted.versions.count() == 2 and resubmitted.versions.first().clarification_points.exists()
+    assert request.returns.filter(status=ReturnStatus.DRAFT).exclude(answers=None).count() == 1
+    assert "avon.opcc" in loaded.first_output

@@ -31,6 +31,7 @@ from oversight.ingest.models import DocumentKind, Proposal, ProposalKind, Readin
 from oversight.organisations.models import Organisation
 from oversight.recommendations import services
 from oversight.recommendations.models import Committee, TrackingRecord
+from oversight.returns import services as returns_services
 from tests.case_personas import CasePersonas
 from tests.factories import ItemFactory
 from tests.personas import Personas
@@ -107,7 +108,18 @@ def world(personas: Personas, case_personas: CasePersonas, ppda_case: Any, track
         document=document, kind=ProposalKind.ACTION, text="I will act.", action_status="intended", span_start=0,
         span_end=11,
     )  # fmt: skip
+    return_request = returns_services.create_request(
+        personas.national_analyst,
+        returns_services.RequestDraft(
+            body=Organisation.objects.get(slug="apcc"), title="Returns", items=[tracking.item],
+            deadline=dt.date(2099, 1, 1),
+        ),
+    )  # fmt: skip
+    returns_services.send_request(return_request, personas.national_analyst, None)
+    record = return_request.returns.get(organisation=pcc)
     return {
+        "record": record,
+        "return": record,
         "proposal": proposal,
         "tracking": tracking,
         "report": report,

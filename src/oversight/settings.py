@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "oversight.victims",
     "oversight.grants",
     "oversight.ingest",
+    "oversight.returns",
     "oversight.coding",
     "oversight.api",
 ]
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "oversight.workforce.context_processors.workforce_navigation",
                 "oversight.grants.context_processors.grants_navigation",
                 "oversight.ingest.context_processors.ingest_navigation",
+                "oversight.returns.context_processors.returns_navigation",
             ],
         },
     },
@@ -184,6 +186,15 @@ INGEST_STALLED_MINUTES = int(os.environ.get("INGEST_STALLED_MINUTES", 15))
 # `oversight db_worker` runs them; `make run` starts it beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Email (return reminders): locally printed to the console; in production an SMTP server, e.g.
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and EMAIL_PORT.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oversight@localhost")
+# The address people reach Oversight at, for links in emails (no request to take it from in a job).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -217,4 +228,5 @@ DEMO_LOADERS = [
     "oversight.cases.demo",
     "oversight.recommendations.demo.workforce",
     "oversight.grants.demo",
+    "oversight.returns.demo",
 ]

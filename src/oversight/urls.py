@@ -18,6 +18,7 @@ urlpatterns = [
     path("workforce/", include("oversight.workforce.urls")),
     path("grants/", include("oversight.grants.urls")),
     path("documents/", include("oversight.ingest.views")),
+    path("returns/", include("oversight.returns.views")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]

@@ -12,6 +12,7 @@ from oversight.cases.api import router as cases_router
 from oversight.concurrency import ConcurrentEditError
 from oversight.ingest.api import router as ingest_router
 from oversight.recommendations.api import router as recommendations_router
+from oversight.returns.api import router as returns_router
 
 from .auth import TokenAuth
 
@@ -42,6 +43,7 @@ api = NinjaAPI(
 api.add_router("/v1/recommendations/", recommendations_router)
 api.add_router("/v1/cases/", cases_router)
 api.add_router("/v1/ingest/", ingest_router)
+api.add_router("/v1/returns/", returns_router)
 
 
 @api.exception_handler(Http404)

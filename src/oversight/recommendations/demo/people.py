@@ -62,7 +62,8 @@ PEOPLE = (
     Person("wmerc", "wmerc.liaison", "Tom Hale", Role.LIAISON_OFFICER, WEST_MERCIA,
            "Keeps West Mercia Police's register; sees nothing of West Midlands Police's"),
     Person("analyst", "apcc.analyst", "Grace Ellis", Role.NATIONAL_ANALYST, "apcc",
-           "Adds reports and items; reads published reports; sees no force's register"),
+           "Adds reports and items; reads published reports; sees no force's register; sends national returns "
+           "and follows who has answered (/returns/)"),
     Person("admin", "admin", "Sam Carter", Role.ADMINISTRATOR, "hmicfrs",
            "Manages people and organisations in the admin site (/admin/); asks for and approves roles that "
            "open cases on the Roles page (never their own); sees no register and no case", is_staff=True),

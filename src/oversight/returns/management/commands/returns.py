@@ -1,0 +1,33 @@
+"""`oversight returns remind [--today YYYY-MM-DD]`: queue today's return reminders (a scheduler runs it
+daily; the worker sends them). Running it twice on one day sends nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from oversight.returns.tasks import send_return_reminders
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--today must be a date written YYYY-MM-DD, not {value!r}", returncode=2) from error
+
+
+class Command(BaseCommand):
+    help = "National returns: `remind` queues the reminders due today for returns not yet submitted."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, title="actions")
+        remind = actions.add_parser("remind", help="Queue today's reminders before and after each deadline")
+        remind.add_argument("--today", type=str, default=None, help="The day to remind as of (YYYY-MM-DD)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = _day(options["today"]) if options["today"] else timezone.localdate()
+        result = send_return_reminders.enqueue(today.isoformat())
+        self.stdout.write(f"Reminders for {today:%-d %B %Y} queued (job {result.id}).")
