@@ -6,6 +6,10 @@ from typing import Any
 
 import pytest
 
+# Test modules import helpers from this fixtures plugin as well as loading it: rewrite its asserts
+# before either happens, so pytest need not warn that it could not.
+pytest.register_assert_rewrite("tests.ingest_fixtures")
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
