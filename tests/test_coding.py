@@ -259,3 +259,33 @@ def test_suggestions_are_refused_to_everyone_but_the_analysts(personas: Personas
         with pytest.raises(PermissionDenied):
             services.refresh_suggestions(request_, person)
     assert not Coding.objects.exists() and not BulkAcceptance.objects.exists()
+
+
+# --- agreement --------------------------------------------------------------------------------------
+
+
+def test_agreement_between_two_analysts_and_with_the_suggestions(personas: Personas, request_: ReturnRequest) -> None:
+    advocacy, training = themes(request_, personas.national_analyst)
+    colleague = User.objects.create_user("apcc.second")
+    member(colleague, Organisation.objects.get(slug="apcc"), Role.NATIONAL_ANALYST)
+    wm, avon = answer_of(request_, "west-midlands-police"), answer_of(request_, "avon-and-somerset-police")
+    for sentence, theme in [(0, advocacy), (1, training)]:
+        code(personas.national_analyst, wm, sentence, theme)
+        code(colleague, wm, sentence, theme)
+    code(personas.national_analyst, avon, 0, advocacy)
+    code(colleague, avon, 0, training)
+    code(colleague, avon, 1, training)  # the first analyst did not code it: not a shared unit
+    result = services.agreement_between(request_, personas.national_analyst, personas.national_analyst, colleague)
+    # Three shared passages. Advocacy: YNY vs YNN -> observed 2/3, chance 2/9+2/9=4/9 -> 0.4. Same for training.
+    assert result.units == 3
+    assert result.per_theme == {"Advocacy": pytest.approx(0.4), "Training": pytest.approx(0.4)}
+    assert result.overall == pytest.approx(0.4)
+    assert list(services.coders_of(request_)) == [personas.national_analyst, colleague]
+    services.suggest_for_request(request_)
+    suggestion = Suggestion.objects.filter(answer__text=ANSWERS["merseyside-police"]).first()
+    assert suggestion is not None
+    services.accept_suggestion(suggestion, colleague)
+    with_system = services.agreement_with_suggestions(request_, colleague, colleague)
+    assert with_system.units == 1 and with_system.per_theme[suggestion.theme.name] is None
+    with pytest.raises(PermissionDenied):
+        services.agreement_between(request_, personas.opcc_officer, colleague, personas.national_analyst)

@@ -7,6 +7,7 @@ a theme edited from a stale page is refused by its optimistic lock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -22,6 +23,7 @@ from oversight.lib.themes import Theme as EngineTheme
 from oversight.returns.models import TEXT_KINDS, ReturnRequest, ReturnVersion, VersionAnswer
 
 from . import access
+from .agreement import Agreement, agreement
 from .models import BulkAcceptance, Coding, Suggestion, SuggestionStatus, Theme, check_span
 from .passages import overlaps, split_passages
 
@@ -315,3 +317,50 @@ def accept_above(request: ReturnRequest, threshold: float, by: User) -> BulkAcce
             _decide(suggestion, by, SuggestionStatus.ACCEPTED, bulk)
             _coding_from(suggestion, by)
     return bulk
+
+
+# Agreement
+
+Unit = tuple[int, int, int]  # (answer, start, end) of a passage
+
+
+def _units_coded(request: ReturnRequest, spans: Iterable[tuple[int, int, int, str]]) -> dict[Unit, set[str]]:
+    """Each passage (sentence) of the codable answers with the themes of the spans overlapping it."""
+    by_answer: dict[int, list[tuple[int, int, str]]] = {}
+    for answer_id, start, end, theme in spans:
+        by_answer.setdefault(answer_id, []).append((start, end, theme))
+    units: dict[Unit, set[str]] = {}
+    for answer in codable_answers(request).filter(pk__in=by_answer):
+        for start, end in split_passages(answer.text):
+            themes = {t for s, e, t in by_answer[answer.pk] if overlaps((start, end), (s, e))}
+            if themes:
+                units[(answer.pk, start, end)] = themes
+    return units
+
+
+def _codings_of(request: ReturnRequest, coder: User) -> dict[Unit, set[str]]:
+    rows = Coding.objects.filter(theme__request=request, coder=coder)
+    return _units_coded(request, rows.values_list("answer", "start", "end", "theme__name"))
+
+
+def _theme_names(request: ReturnRequest) -> list[str]:
+    return list(Theme.objects.filter(request=request).values_list("name", flat=True))
+
+
+def agreement_between(request: ReturnRequest, by: User, first: User, second: User) -> Agreement:
+    """Kappa between two people's codings of the request, over the passages both coded."""
+    require(access.can_code_request(by, request))
+    return agreement(_codings_of(request, first), _codings_of(request, second), _theme_names(request))
+
+
+def agreement_with_suggestions(request: ReturnRequest, by: User, analyst: User) -> Agreement:
+    """Kappa between a person's codings and the system's suggestions (pending or decided: accepting
+    one counts as agreeing with it, rejecting it and coding the passage otherwise as not)."""
+    require(access.can_see_suggestions(by, request))
+    rows = Suggestion.objects.filter(request=request).values_list("answer", "start", "end", "theme__name")
+    return agreement(_codings_of(request, analyst), _units_coded(request, rows), _theme_names(request))
+
+
+def coders_of(request: ReturnRequest) -> QuerySet[User]:
+    """The people who have coded the request's returns."""
+    return User.objects.filter(codings__theme__request=request).distinct().order_by("username")
