@@ -131,7 +131,7 @@ def test_themes_are_added_edited_merged_and_deleted(analyst: Client, coded: Retu
 
 def test_a_passage_is_coded_on_the_page(analyst: Client, coded: ReturnRequest) -> None:
     page = analyst.get(reverse("coding:request", args=[coded.pk])).content.decode()
-    assert "We commissioned a specialist advocate service." in page and "Because" in page
+    assert "We commissioned a specialist advocate service." in page and "Why: " in page
     answer = answer_of(coded, "merseyside-police")
     start, end = split_passages(answer.text)[1]
     training = Theme.objects.get(name="Training")
