@@ -50,6 +50,15 @@ def answered_request(personas: Personas, item: Item) -> ReturnRequest:
     return request
 
 
+def coded_request(personas: Personas, item: Item) -> ReturnRequest:
+    """The answered request with two themes, one analyst's coding and pending suggestions."""
+    request = answered_request(personas, item)
+    advocacy, _ = themes(request, personas.national_analyst)
+    code(personas.national_analyst, answer_of(request, "west-midlands-police"), 0, advocacy)
+    services.suggest_for_request(request)
+    return request
+
+
 def answer_of(request: ReturnRequest, force: str) -> VersionAnswer:
     return next(a for a in services.codable_answers(request) if a.text == ANSWERS[force])
 

@@ -14,7 +14,7 @@ from oversight.recommendations.models import Item
 from oversight.returns.models import ReturnRequest
 from tests.factories import member
 from tests.personas import Personas
-from tests.test_coding import answer_of, answered_request, code, themes
+from tests.test_coding import answer_of, code, coded_request
 
 pytest_plugins = ["tests.returns_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -36,12 +36,7 @@ def person(personas: Personas, name: str) -> User:
 
 @pytest.fixture
 def coded(personas: Personas, item: Item) -> ReturnRequest:
-    """The answered request with two themes, one coding and pending suggestions."""
-    request = answered_request(personas, item)
-    advocacy, _ = themes(request, personas.national_analyst)
-    code(personas.national_analyst, answer_of(request, "west-midlands-police"), 0, advocacy)
-    services.suggest_for_request(request)
-    return request
+    return coded_request(personas, item)
 
 
 RULES = [access.can_code_request, access.can_define_themes, access.can_see_suggestions]

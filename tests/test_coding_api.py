@@ -10,13 +10,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from oversight.coding import services
 from oversight.coding.models import BulkAcceptance, Coding, Suggestion, SuggestionStatus, Theme
 from oversight.recommendations.models import Item
 from oversight.returns.models import ReturnRequest
 from tests.personas import Personas
 from tests.test_api import api_client
-from tests.test_coding import answer_of, answered_request, code, themes
+from tests.test_coding import answer_of, coded_request
 from tests.test_coding_access import REFUSED, person
 
 pytest_plugins = ["tests.returns_fixtures"]
@@ -25,11 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def coded(personas: Personas, item: Item) -> ReturnRequest:
-    request = answered_request(personas, item)
-    advocacy, _ = themes(request, personas.national_analyst)
-    code(personas.national_analyst, answer_of(request, "west-midlands-police"), 0, advocacy)
-    services.suggest_for_request(request)
-    return request
+    return coded_request(personas, item)
 
 
 def _post(client: Client, url: str, body: object) -> Any:

@@ -16,7 +16,7 @@ from oversight.recommendations.models import Item
 from oversight.returns.models import ReturnRequest
 from tests.conftest import client_for
 from tests.personas import Personas
-from tests.test_coding import answer_of, answered_request, code, themes
+from tests.test_coding import answer_of, coded_request
 from tests.test_coding_access import REFUSED, person
 
 pytest_plugins = ["tests.returns_fixtures"]
@@ -32,11 +32,7 @@ def _fixed_csrf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def coded(personas: Personas, item: Item) -> ReturnRequest:
-    request = answered_request(personas, item)
-    advocacy, _ = themes(request, personas.national_analyst)
-    code(personas.national_analyst, answer_of(request, "west-midlands-police"), 0, advocacy)
-    services.suggest_for_request(request)
-    return request
+    return coded_request(personas, item)
 
 
 @pytest.fixture

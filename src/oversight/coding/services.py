@@ -101,8 +101,9 @@ def merge_themes(source: Theme, into: Theme, by: User) -> Theme:
     if source.pk == into.pk:
         raise ValidationError("Choose a different theme to merge into.")
     with transaction.atomic():
-        locked = lock_for_change(Theme, source.pk, None, noun="theme")
-        target = lock_for_change(Theme, into.pk, None, noun="theme")
+        # Both rows locked in id order, so two merges the other way round wait rather than deadlock.
+        rows = {pk: lock_for_change(Theme, pk, None, noun="theme") for pk in sorted((source.pk, into.pk))}
+        locked, target = rows[source.pk], rows[into.pk]
         require(access.can_define_themes(by, locked.request))
         if target.request_id != locked.request_id:
             raise ValidationError("Choose a theme of the same request to merge into.")
