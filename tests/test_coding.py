@@ -229,6 +229,16 @@ def test_running_again_replaces_pending_and_keeps_decided(personas: Personas, re
     assert not pending.filter(answer=first[0].answer, start=first[0].start, theme=first[0].theme).exists()
 
 
+def test_a_pending_suggestion_beside_a_persons_coding_is_kept(personas: Personas, request_: ReturnRequest) -> None:
+    _, training = themes(request_, personas.national_analyst)
+    suggestion = services.suggest_for_request(request_)[0]
+    start, end = suggestion.start, suggestion.end
+    services.code_passage(personas.national_analyst, services.CodingDraft(suggestion.answer, start, end, training))
+    services.suggest_for_request(request_)
+    assert Suggestion.objects.pending().filter(pk=suggestion.pk).exists()
+    assert Suggestion.objects.filter(answer=suggestion.answer, start=start).count() == 1
+
+
 def test_accepting_makes_the_persons_coding_linked_back(personas: Personas, request_: ReturnRequest) -> None:
     themes(request_, personas.national_analyst)
     suggestion = services.suggest_for_request(request_)[0]

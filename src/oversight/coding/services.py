@@ -27,6 +27,8 @@ from .agreement import Agreement, agreement
 from .models import BulkAcceptance, Coding, Suggestion, SuggestionStatus, Theme, check_span
 from .passages import overlaps, split_passages
 
+Unit = tuple[int, int, int]  # (answer, start, end) of a passage
+
 # Themes
 
 
@@ -209,9 +211,10 @@ def uncoded_passages(request: ReturnRequest) -> list[tuple[VersionAnswer, int, i
 
 
 def suggest_for_request(request: ReturnRequest) -> list[Suggestion]:
-    """Replace the pending suggestions with fresh ones for every uncoded passage, learning from the
-    codings so far. Decided suggestions are never touched; a passage whose suggestion was rejected
-    for a theme is not suggested that theme again."""
+    """Replace the pending suggestions of every uncoded passage with fresh ones, learning from the
+    codings so far. Decided suggestions are never touched, nor a pending one beside a person's coding
+    (it stays the system's view of that passage, for agreement); a passage whose suggestion was
+    rejected for a theme is not suggested that theme again."""
     themes = list(Theme.objects.filter(request=request))
     if not themes:
         return []
@@ -227,7 +230,7 @@ def suggest_for_request(request: ReturnRequest) -> list[Suggestion]:
     )
     by_name = {theme.name: theme for theme in themes}
     with transaction.atomic():
-        Suggestion.objects.filter(request=request).pending().delete()
+        _drop_pending(request, {(answer.pk, start, end) for answer, start, end in passages})
         rejected = set(
             Suggestion.objects.filter(request=request, status=SuggestionStatus.REJECTED).values_list(
                 "answer", "start", "end", "theme"
@@ -239,6 +242,11 @@ def suggest_for_request(request: ReturnRequest) -> list[Suggestion]:
             if (answer.pk, start, end, by_name[result.theme].pk) not in rejected
         ]
         return Suggestion.objects.bulk_create(rows)
+
+
+def _drop_pending(request: ReturnRequest, spans: set[Unit]) -> None:
+    pending = Suggestion.objects.filter(request=request).pending().values_list("pk", "answer", "start", "end")
+    Suggestion.objects.filter(pk__in=[pk for pk, *span in pending if tuple(span) in spans]).delete()
 
 
 def _suggestion(
@@ -321,8 +329,6 @@ def accept_above(request: ReturnRequest, threshold: float, by: User) -> BulkAcce
 
 
 # Agreement
-
-Unit = tuple[int, int, int]  # (answer, start, end) of a passage
 
 
 def _units_coded(request: ReturnRequest, spans: Iterable[tuple[int, int, int, str]]) -> dict[Unit, set[str]]:
