@@ -36,16 +36,21 @@ EXCLUDED_NAMESPACES = {
     "returns": "national returns: no module of it imports the case or victim apps "
     "(test_excluded_areas_never_touch_cases checks); tests/test_returns_access.py tries every persona on each "
     "route and operation",
+    "coding": "coding national returns: no module of it imports the case or victim apps "
+    "(test_excluded_areas_never_touch_cases checks); tests/test_coding_views.py and tests/test_coding_api.py try "
+    "every persona on each route and operation",
 }
 EXCLUDED_API_TAGS = {
     "recommendations": EXCLUDED_NAMESPACES["recommendations"],
     "documents": EXCLUDED_NAMESPACES["ingest"],
     "returns": EXCLUDED_NAMESPACES["returns"],
+    "coding": EXCLUDED_NAMESPACES["coding"],
 }
 EXCLUDED_PACKAGES = {
     "recommendations": "oversight.recommendations",
     "ingest": "oversight.ingest",
     "returns": "oversight.returns",
+    "coding": "oversight.coding",
 }  # for the check that it never touches cases
 
 # The path segment(s) in front of a parameter -> what the parameter names. The longest match wins.
