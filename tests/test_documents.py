@@ -160,3 +160,28 @@ def test_a_pdf_rendered_from_the_seed_reads_back_as_its_paragraphs() -> None:
     assert "West Midlands PCC response" not in document.text
     assert "Page 1 of" not in document.text
     assert paragraphs(document.text) == paragraphs(twin)
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "head", "message"),
+    [
+        ("report.exe", 10, b"MZ", "must be a PDF, Word (.docx), HTML, Markdown or text file"),
+        ("report.pdf", 0, b"", "is empty"),
+        ("report.pdf", 2 * 1024 * 1024 + 1, b"%PDF-1.7", "smaller than 2 MB"),
+        ("report.pdf", 10, b"PK\x03\x04", "is not a PDF file inside"),
+        ("report.docx", 10, b"%PDF-1.7", "is not a DOCX file inside"),
+    ],
+)
+def test_an_upload_is_refused_before_it_is_read(name: str, size: int, head: bytes, message: str) -> None:
+    from oversight.lib.documents import check_upload
+
+    with pytest.raises(DocumentError, match=re.escape(message)):
+        check_upload(name, size, head, max_bytes=2 * 1024 * 1024)
+
+
+def test_an_upload_of_each_accepted_type_passes_the_check() -> None:
+    from oversight.lib.documents import ACCEPTED_SUFFIXES, check_upload
+
+    heads = {".pdf": b"%PDF-1.7", ".docx": b"PK\x03\x04"}
+    for suffix in ACCEPTED_SUFFIXES:
+        check_upload(f"report{suffix}", 10, heads.get(suffix, b"\xff\xfeR\x00"), max_bytes=100)

@@ -11,12 +11,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from oversight.forms import LONG_TEXT, GovukDateField, GovukFormMixin, text_area
+from oversight.lib.documents import ACCEPTED_SUFFIXES
 from oversight.organisations.models import Organisation
 from oversight.recommendations.models import Addressee, GoverningBodyResponse, Item, ItemKind, ReportKind
 
 from . import access
 from .models import ActionStatus, DocumentKind, Proposal
-from .services import ACCEPTED_SUFFIXES, check_file
+from .services import check_file
 
 NEW_REPORT = "new"
 

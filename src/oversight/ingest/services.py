@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from oversight.concurrency import bump_version, lock_for_change, require
 from oversight.lib.deadlines import DeadlineKind, DeadlinePhraseError, due_date_from_phrase
+from oversight.lib.documents import DocumentError, check_upload
 from oversight.organisations.models import Organisation
 from oversight.recommendations import services as register_services
 from oversight.recommendations import sourcing
@@ -31,25 +32,13 @@ from . import access
 from .models import Decision, DocumentKind, Proposal, ProposalKind, ReadingStatus, SourceDocument
 from .proposing import history_dates
 
-# The file types read (lib.documents reads each); the first bytes each must start with, if any.
-ACCEPTED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".txt")
-_SIGNATURES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04"}
-
 
 def check_file(name: str, size: int, head: bytes) -> None:
     """Refuse a file of the wrong type or size, or whose first bytes do not match its type."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise ValidationError({"file": "The selected file must be a PDF, Word (.docx), HTML, Markdown or text file"})
-    if size == 0:
-        raise ValidationError({"file": "The selected file is empty"})
-    if size > settings.INGEST_MAX_BYTES:
-        limit = settings.INGEST_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"The selected file must be smaller than {limit} MB"})
-    # Text may come in any encoding (UTF-16 has NUL bytes): the reader works that out, or says why not.
-    expected = _SIGNATURES.get(suffix)
-    if expected and not head.startswith(expected):
-        raise ValidationError({"file": f"The selected file is not a {suffix.lstrip('.').upper()} file inside"})
+    try:
+        check_upload(name, size, head, settings.INGEST_MAX_BYTES)
+    except DocumentError as error:
+        raise ValidationError({"file": str(error)}) from error
 
 
 def sanitised_name(name: str) -> str:

@@ -19,12 +19,12 @@ from oversight.forms import (
     ModelMultipleChoiceField,
     text_area,
 )
+from oversight.lib.documents import ACCEPTED_SUFFIXES
 from oversight.organisations.models import Organisation, OrganisationKind
 from oversight.recommendations.models import Item
 
 from . import access
 from .models import FURTHER_KINDS, STANDARD_QUESTIONS, Answer, Question, Recipients, Return
-from .prefill import ACCEPTED_SUFFIXES
 from .services import QuestionDraft, RequestDraft
 
 

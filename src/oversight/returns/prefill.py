@@ -20,13 +20,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from oversight.lib.documents import DocumentError, read_document
+from oversight.lib.documents import DocumentError, check_upload, read_document
 from oversight.lib.extraction import ActionStatus, ProposedAction, extract_response
 
 from . import services
 from .models import Acceptance, QuestionKind, Return
-
-ACCEPTED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".md", ".txt")
 
 # Sentences that say whether the recommendation is accepted, most specific first. "Welcome and
 # support the recommendation" counts as accepting it, as national bodies counted it in 2023.
@@ -95,15 +93,10 @@ def read_prefill(text: str, references: Iterable[str] = ()) -> Prefill:
 def read_upload(upload: UploadedFile) -> str:
     """The upload's clean text, or ValidationError on `file` saying why it cannot be read."""
     name = Path(upload.name or "").name
-    if Path(name).suffix.lower() not in ACCEPTED_SUFFIXES:
-        raise ValidationError({"file": "The selected file must be a PDF, Word (.docx), HTML, Markdown or text file"})
-    if not upload.size:
-        raise ValidationError({"file": "The selected file is empty"})
-    if upload.size > settings.INGEST_MAX_BYTES:
-        limit = settings.INGEST_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"The selected file must be smaller than {limit} MB"})
     upload.seek(0)
     try:
+        check_upload(name, upload.size or 0, upload.read(8), settings.INGEST_MAX_BYTES)
+        upload.seek(0)
         return read_document(upload.read(), name, max_bytes=settings.INGEST_MAX_BYTES).text
     except DocumentError as error:
         raise ValidationError({"file": str(error)}) from error

@@ -10,13 +10,16 @@ from __future__ import annotations
 from oversight.lib.documents.cleaning import clean_pages
 from oversight.lib.documents.reading import read_document, read_path
 from oversight.lib.documents.shapes import DEFAULT_MAX_BYTES, CleanDocument, DocumentError, DocumentFormat, Progress
+from oversight.lib.documents.uploads import ACCEPTED_SUFFIXES, check_upload
 
 __all__ = [
+    "ACCEPTED_SUFFIXES",
     "DEFAULT_MAX_BYTES",
     "CleanDocument",
     "DocumentError",
     "DocumentFormat",
     "Progress",
+    "check_upload",
     "clean_pages",
     "read_document",
     "read_path",
