@@ -304,7 +304,15 @@ def test_agreement_between_two_analysts_and_with_the_suggestions(personas: Perso
     suggestion = Suggestion.objects.filter(answer__text=ANSWERS["merseyside-police"]).first()
     assert suggestion is not None
     services.accept_suggestion(suggestion, colleague)
+    # An accepted suggestion agrees with itself by construction: it does not count as the person's own.
     with_system = services.agreement_with_suggestions(request_, colleague, colleague)
-    assert with_system.units == 1 and with_system.per_theme[suggestion.theme.name] is None
+    assert with_system.units == 0 and with_system.per_theme[suggestion.theme.name] is None
+    # The person's own coding of a passage the system also coded is compared: agreeing on the theme.
+    pending = Suggestion.objects.filter(request=request_).pending().exclude(pk=suggestion.pk).first()
+    assert pending is not None
+    draft = services.CodingDraft(pending.answer, pending.start, pending.end, pending.theme)
+    services.code_passage(colleague, draft)
+    with_own = services.agreement_with_suggestions(request_, colleague, colleague)
+    assert with_own.units == 1
     with pytest.raises(PermissionDenied):
         services.agreement_between(request_, personas.opcc_officer, colleague, personas.national_analyst)

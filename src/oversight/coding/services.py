@@ -345,8 +345,11 @@ def _units_coded(request: ReturnRequest, spans: Iterable[tuple[int, int, int, st
     return units
 
 
-def _codings_of(request: ReturnRequest, coder: User) -> dict[Unit, set[str]]:
+def _codings_of(request: ReturnRequest, coder: User, *, own_only: bool = False) -> dict[Unit, set[str]]:
+    """The person's codings by passage; `own_only` leaves out those made by accepting a suggestion."""
     rows = Coding.objects.filter(theme__request=request, coder=coder)
+    if own_only:
+        rows = rows.filter(suggestion__isnull=True)
     return _units_coded(request, rows.values_list("answer", "start", "end", "theme__name"))
 
 
@@ -361,11 +364,15 @@ def agreement_between(request: ReturnRequest, by: User, first: User, second: Use
 
 
 def agreement_with_suggestions(request: ReturnRequest, by: User, analyst: User) -> Agreement:
-    """Kappa between a person's codings and the system's suggestions (pending or decided: accepting
-    one counts as agreeing with it, rejecting it and coding the passage otherwise as not)."""
+    """Kappa between a person's own codings and the system's suggestions, pending or decided.
+
+    Codings the person made by accepting a suggestion are left out: they would agree with the
+    suggestion by construction. What is measured is how far the system codes as the person does
+    when the person codes for themselves."""
     require(access.can_see_suggestions(by, request))
     rows = Suggestion.objects.filter(request=request).values_list("answer", "start", "end", "theme__name")
-    return agreement(_codings_of(request, analyst), _units_coded(request, rows), _theme_names(request))
+    own = _codings_of(request, analyst, own_only=True)
+    return agreement(own, _units_coded(request, rows), _theme_names(request))
 
 
 def coders_of(request: ReturnRequest) -> QuerySet[User]:
