@@ -1,6 +1,6 @@
 """Pages for coding a request's returns: the themes (add, edit, merge, delete), the coding page
 (passages of submitted answers, the suggestions beside them, accept, reject, bulk accept, code a
-passage), and the agreement table.
+passage), the agreement table, and the theme-by-area matrix.
 
 Every request is looked up in the person's scope (`access.codable_requests`): someone outside it gets
 the same 404 as for a request that does not exist.
@@ -27,6 +27,7 @@ from .agreement import Agreement
 from .forms import CodingForm, MergeForm, ThemeForm, ThresholdForm
 from .models import BulkAcceptance, Coding, Suggestion, Theme
 from .passages import overlaps, split_passages
+from .summary import theme_matrix
 
 app_name = "coding"
 
@@ -284,6 +285,15 @@ def agreement(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "coding/agreement.html", context)
 
 
+# The theme-by-area matrix
+
+
+def matrix(request: AuthedRequest, pk: int) -> HttpResponse:
+    """How many passages people coded to each theme in each area's latest return."""
+    record_request = _request(request, pk)
+    return render(request, "coding/matrix.html", {"req": record_request, "matrix": theme_matrix(record_request)})
+
+
 def _name(user: Any) -> str:
     return str(user.get_full_name() or user.username)
 
@@ -301,4 +311,5 @@ urlpatterns = [
     path("<int:pk>/suggestions/<int:suggestion>/reject/", reject, name="reject"),
     path("<int:pk>/suggestions/accept-above/", accept_above, name="accept_above"),
     path("<int:pk>/agreement/", agreement, name="agreement"),
+    path("<int:pk>/matrix/", matrix, name="matrix"),
 ]

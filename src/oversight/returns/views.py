@@ -23,6 +23,7 @@ from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 
 from . import access, prefill, services
+from .counts import structured_counts
 from .forms import AnswersForm, ClarificationForm, PrefillForm, QuestionForm, RequestForm, VersionForm
 from .models import Reminder, Return, ReturnRequest, ReturnStatus, ReturnVersion
 
@@ -126,6 +127,7 @@ def request_detail(
     }
     if not record_request.is_draft:
         context["tracker"] = tracker(record_request)
+        context["structured"] = structured_counts(record_request)
     return render(request, "returns/request.html", context, status=status)
 
 
