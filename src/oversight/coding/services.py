@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from oversight.concurrency import bump_version, lock_for_change, require
 from oversight.lib.themes import Coded, Passage, suggest
 from oversight.lib.themes import Suggestion as EngineSuggestion
 from oversight.lib.themes import Theme as EngineTheme
-from oversight.returns.models import TEXT_KINDS, ReturnRequest, ReturnVersion, VersionAnswer
+from oversight.returns.counts import latest_answers
+from oversight.returns.models import TEXT_KINDS, ReturnRequest, VersionAnswer
 
 from . import access
 from .agreement import Agreement, agreement
@@ -149,11 +150,10 @@ def _move_coding(coding: Coding, target: Theme) -> None:
 
 def codable_answers(request: ReturnRequest) -> QuerySet[VersionAnswer]:
     """The prose answers of each return's latest submitted version: what analysts code."""
-    latest = ReturnVersion.objects.filter(return_record=OuterRef("version__return_record")).order_by("-number")
     return (
-        VersionAnswer.objects.filter(version__return_record__request=request, question__kind__in=TEXT_KINDS)
+        latest_answers(request)
+        .filter(question__kind__in=TEXT_KINDS)
         .exclude(text="")
-        .filter(version__number=Subquery(latest.values("number")[:1]))
         .select_related("version__return_record__organisation", "question")
         .order_by("version__return_record__organisation__name", "question__position", "pk")
     )
