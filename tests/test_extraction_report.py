@@ -394,3 +394,28 @@ def test_the_cells_after_an_item_in_a_flattened_table_row_are_left_out() -> None
 )
 def test_who_an_item_is_addressed_to(text: str, addressees: tuple[ProposedAddressee, ...]) -> None:
     assert addressees_of(text) == addressees
+
+
+def test_a_numbered_recommendation_that_opens_with_those_it_is_addressed_to() -> None:
+    text = (
+        "The investigation made four recommendations.\n\n"
+        "2. To chief constables and the College of Policing:\n"
+        "Within six months, chief constables should make sure that officers who are suspects are not\n"
+        "deployed to domestic abuse incidents. This should include:\n"
+        "a) a risk assessment recorded on the case file; and\n"
+        "b) a review by a senior officer every three months.\n\n"
+        "We welcome these recommendations and will report on progress.\n"
+    )
+    items = extract_report(text, dt.date(2024, 5, 1))
+    assert len(items) == 1
+    item = items[0]
+    assert (item.kind, item.ref) == (ProposedKind.RECOMMENDATION, "2")
+    assert set(item.addressees) == {ProposedAddressee.CHIEF_CONSTABLES, ProposedAddressee.COLLEGE_OF_POLICING}
+    assert "a) a risk assessment" in item.text and "b) a review by a senior officer" in item.text
+    assert "We welcome" not in item.text
+    assert item.due == dt.date(2024, 11, 1)
+
+
+def test_a_numbered_line_to_someone_that_asks_nothing_is_not_an_item() -> None:
+    text = "1. To the Chair of the Police and Crime Panel:\nThe paper is for information only.\n"
+    assert extract_report(text, dt.date(2024, 5, 1)) == []

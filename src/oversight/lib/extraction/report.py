@@ -117,6 +117,7 @@ class _Draft:
     numbered: bool = False  # a numbered paragraph read from a list
     title: str = ""  # "Recommendation 7 - COPFS Website": the item's title, not its words
     field_open: bool = False  # under the heading, a "Published:" / "Agency:" field whose value comes next
+    addressed: bool = False  # opened by a numbered "To chief constables:" line: it must ask for something
 
     def add(self, line: Line, words: str | None = None) -> None:
         text = line.body if words is None else words
@@ -162,6 +163,8 @@ class _Reader:
         ref = draft.ref
         if ref is None and (coded := _CODED_REF.match(text)):
             ref, text = coded["ref"], text[coded.end() :]
+        if draft.addressed and not _DIRECTIVE.search(text):
+            return  # "1. To the Chair of the Panel:" over a note is not a recommendation
         if not _is_item_text(text, draft.kind, draft.from_heading, draft.numbered):
             return
         self._propose(draft.kind, ref, text, Span(draft.start, draft.end))
@@ -449,6 +452,8 @@ def _continues(draft: _Draft, line: Line) -> bool:
     directive = bool(_DIRECTIVE.search(line.body))
     if draft.kind == K.CAUSE_OF_CONCERN:
         return not directive and not line.blank_before
+    if draft.addressed and draft.last_marker != Marker.NONE:
+        return directive  # after its sub-points, only a paragraph that still asks is more of the item
     # After its list, a headed item may close with a paragraph ("Where there are discrepancies ...").
     return directive or not line.blank_before or draft.last_marker != Marker.NONE
 
@@ -618,8 +623,7 @@ def _read_line(reader: _Reader, line: Line, text: str) -> None:
         reader.set_plural(intro, list_only=True)
         return
     if reader.plural is None:
-        if looks_like_heading(line):
-            reader.cause = None
+        _read_outside_lists(reader, line)
         return
     if looks_like_heading(line) or (reader.list_only and line.marker == Marker.NONE):
         reader.set_plural(None)
@@ -637,6 +641,27 @@ def _read_line(reader: _Reader, line: Line, text: str) -> None:
     draft = reader.start(reader.plural, ref, line, from_heading=False)
     draft.numbered = line.marker == Marker.NUMBER
     draft.add(line)
+
+
+def _read_outside_lists(reader: _Reader, line: Line) -> None:
+    """A line under no item heading: a numbered "To ...:" line opens an item; a heading ends a cause."""
+    if _addressed_item(line):
+        # The "To ...:" line heads the item: what follows, its sub-points included, is its text.
+        draft = reader.start(K.RECOMMENDATION, line.label, line)
+        draft.numbered = draft.addressed = True
+        draft.add(line)
+    elif looks_like_heading(line):
+        reader.cause = None
+
+
+# A numbered recommendation that opens with those it is addressed to, as super-complaint reports and
+# the responses quoting them write it: "3. To police and crime commissioners (PCCs), the Ministry of
+# Justice (MoJ) and chief constables:" followed by what they should do.
+_ADDRESSED_TO = re.compile(r"^To\s+(?:the\s+)?[A-Za-z(][^.:;]{2,200}:$")
+
+
+def _addressed_item(line: Line) -> bool:
+    return line.marker == Marker.NUMBER and bool(_ADDRESSED_TO.match(line.body.strip()))
 
 
 # "... by the Reporter. In progress Action taken ... 2 COPFS should ...": the next row's number.
