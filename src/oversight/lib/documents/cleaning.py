@@ -51,7 +51,7 @@ _REFERENCE_WORDS = frozenset(
     | {"op", "cit", "ibid", "rec", "recommendation", "aiff", "afi", "step", "item", "part", "stage", "phase"}
 )
 _LEFT_WORD = re.compile(r"([A-Za-z]+)-$")
-_LONGEST_WORD = 80
+_LONGEST_WORD = 80  # the most of a paragraph's tail searched for a word broken by a hyphen
 _RIGHT_WORD = re.compile(r"^([A-Za-z]+)")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 # Left halves that keep their hyphen ("non-police", "cross-force") when the document gives no answer.
@@ -289,7 +289,7 @@ class _Assembler:
         """Join `text` to the paragraph; where in the paragraph it begins."""
         if self.paragraph:
             last = self.paragraph[-1]
-            left = _LEFT_WORD.search(last[-64:])
+            left = _LEFT_WORD.search(last[-_LONGEST_WORD:])
             right = _RIGHT_WORD.match(text)
             if left and right and not self.vocabulary.keeps_hyphen(left.group(1), right.group(1)):
                 self.paragraph[-1] = last[:-1]
