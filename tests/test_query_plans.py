@@ -235,3 +235,17 @@ def test_the_exclusion_of_a_chief_constable_never_reads_their_reporting_tree(wor
         reads = _closure_reads(captured[0]["sql"])
         assert len(reads) >= 2, reads  # above the person, and below them
         assert all("descendant_id" in read for read in reads), reads
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
+@pytest.mark.django_db(transaction=True)
+def test_a_generated_register_leaves_the_closure_all_visible_on_postgresql(wmp: Organisation) -> None:
+    """After a large write the closure is vacuumed once committed: every page all-visible, so a seek
+    that finds a chain (a chief constable above a subject) answers from the index alone, as one that
+    finds none (a constable) does; without it a found row also reads the table."""
+    generate([wmp], scale=0.01, seed=7, on=ON)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'workforce_chainlink'")
+        [(pages, visible)] = cursor.fetchall()
+    assert pages > 0
+    assert visible == pages

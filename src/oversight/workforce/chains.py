@@ -151,6 +151,26 @@ def analyse() -> None:
             cursor.execute("PRAGMA analysis_limit = 2000")
         for model in ANALYSED:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    settle_closure()
+
+
+def settle_closure() -> None:
+    """PostgreSQL, after a large write: VACUUM the closure once the write is committed, so that its
+    pages are marked all-visible and a seek in it answers from the index alone.
+
+    Until then an index-only seek that finds a row (a chief constable above a case's subject) also
+    reads the table to check the row is visible, which one that finds nothing (a constable) does not;
+    autovacuum would get there, minutes later. VACUUM cannot run inside a transaction, hence on_commit
+    (at once when no transaction is open); a failure is logged, not raised, as the write has landed.
+    """
+    if connection.vendor != "postgresql":
+        return
+
+    def vacuum() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(ChainLink._meta.db_table)}")
+
+    transaction.on_commit(vacuum, robust=True)
 
 
 def rebuild_everything() -> int:
