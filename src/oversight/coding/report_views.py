@@ -108,7 +108,8 @@ def report_section(request: AuthedRequest, pk: int, section: int) -> HttpRespons
     """Edit a section's text; a change made on a page opened before someone else's save is refused."""
     record_request = _request(request, pk)
     found = get_object_or_404(ReportSection.objects.filter(report__request=record_request), pk=section)
-    form = SectionForm(request.POST or None, initial={"text": found.text, "version": found.version})
+    posted = request.POST if request.method == "POST" else None
+    form = SectionForm(posted, initial={"text": found.text, "version": found.version})
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
