@@ -14,7 +14,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from docx import Document
 
@@ -35,6 +37,7 @@ from tests.returns_helpers import question
 from tests.test_api import api_client
 from tests.test_coding import ANSWERS, answer_of, code
 from tests.test_coding_access import REFUSED, person
+from tests.test_coding_matrix import _answer_more
 
 pytest_plugins = ["tests.returns_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -396,3 +399,29 @@ def test_the_themes_stay_the_codings_and_nothing_else_changes(coded: ReturnReque
     before = list(Theme.objects.values_list("pk", "version"))
     draft_report(coded)
     assert list(Theme.objects.values_list("pk", "version")) == before and not SummaryReport.objects.exists()
+
+
+def test_drafting_and_showing_take_the_same_queries_whatever_the_number_of_returns(
+    personas: Personas, analyst: Client, report: SummaryReport
+) -> None:
+    coded = report.request
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as drafting:
+            draft_report(coded)
+        with CaptureQueriesContext(connection) as showing:
+            analyst.get(reverse("coding:report", args=[coded.pk]))
+        return len(drafting), len(showing)
+
+    before = queries()
+    slugs = [o.slug for o in Organisation.objects.filter(kind="force").exclude(slug__in=[*ANSWERS, HOSTILE_FORCE])[:3]]
+    _answer_more(coded, slugs)
+    for slug in slugs:
+        body = Organisation.objects.get(slug=slug).governing_body_on()
+        answer = services.codable_answers(coded).get(version__return_record__organisation=body)
+        code(personas.national_analyst, answer, 0, theme(coded, "Training"), quote=True)
+    report_services.draft(coded, personas.national_analyst, report.version)
+    edited = _section(report, "Training")
+    report_services.edit_section(edited, personas.national_analyst, edited.version, "Edited, so the page names who.")
+    assert queries() == before
+    assert "Coded in 4 of 7 areas" in _section(report, "Training").drafted_text

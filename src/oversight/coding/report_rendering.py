@@ -102,7 +102,9 @@ def _sections(report: SummaryReport) -> list[ReportSection]:
     versions = ReturnVersion.objects.select_related("return_record__organisation")
     quotes = ReportQuote.objects.select_related("answer__version")
     return list(
-        report.sections.prefetch_related(Prefetch("sources", versions), Prefetch("quotes", quotes)).order_by("position")
+        report.sections.select_related("edited_by")
+        .prefetch_related(Prefetch("sources", versions), Prefetch("quotes", quotes))
+        .order_by("position")
     )
 
 
