@@ -45,7 +45,7 @@ def _routes() -> list[tuple[str, str]]:
     return [(p.name or "", str(p.pattern)) for p in resolver.url_patterns if isinstance(p, URLPattern)]
 
 
-ROUTES = _routes()
+ROUTES = [route for route in _routes() if not route[0].startswith("report")]  # tests/test_coding_report.py
 POST_ONLY = {"merge_theme", "delete_theme", "code", "remove_coding", "suggest", "accept", "reject"}
 
 

@@ -269,3 +269,20 @@ def test_the_apcc_asked_all_43_bodies_about_ppda_recommendation_3a(loaded: Loade
     assert resubmitted.versions.count() == 2 and resubmitted.versions.first().clarification_points.exists()
     assert request.returns.filter(status=ReturnStatus.DRAFT).exclude(answers=None).count() == 1
     assert "avon.opcc" in loaded.first_output
+
+
+def test_the_apcc_coded_the_returns_and_drafted_the_summary_report(loaded: Loaded, db: None) -> None:
+    from oversight.coding.models import SummaryReport
+    from oversight.returns.demo import TITLE
+
+    report = SummaryReport.objects.get(request__title=TITLE)
+    sections = {s.heading: s for s in report.sections.all()}
+    assert "2 of the 3 governing bodies that answered accepted the recommendation; 1 partly" in (
+        sections["Introduction"].text
+    )
+    assert "3 of 43 answered; 40 have not yet answered." in sections["Introduction"].text
+    assert "Coded in 3 of 3 areas" in sections["Reassurance from commissioned services"].text
+    assert [q.area for q in sections["Funding and commissioning"].quotes.all()] == [
+        "Avon and Somerset Police and Crime Commissioner", "Staffordshire Police Fire and Crime Commissioner",
+    ]  # fmt: skip
+    assert list(sections)[-1] == "Conclusion"

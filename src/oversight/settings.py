@@ -229,4 +229,5 @@ DEMO_LOADERS = [
     "oversight.recommendations.demo.workforce",
     "oversight.grants.demo",
     "oversight.returns.demo",
+    "oversight.coding.demo",
 ]

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from oversight.cases.api import router as cases_router
 from oversight.coding.api import router as coding_router
+from oversight.coding.report_api import router as coding_report_router
 from oversight.concurrency import ConcurrentEditError
 from oversight.ingest.api import router as ingest_router
 from oversight.recommendations.api import router as recommendations_router
@@ -46,6 +47,7 @@ api.add_router("/v1/cases/", cases_router)
 api.add_router("/v1/ingest/", ingest_router)
 api.add_router("/v1/returns/", returns_router)
 api.add_router("/v1/coding/", coding_router)
+api.add_router("/v1/coding/", coding_report_router)
 
 
 @api.exception_handler(Http404)

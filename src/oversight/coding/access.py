@@ -48,3 +48,9 @@ def visible_codings(user: AnyUser) -> QuerySet[Coding]:
 
 def visible_suggestions(user: AnyUser) -> SuggestionQuerySet:
     return Suggestion.objects.filter(request__body_id__in=requesting_body_ids(user))
+
+
+def can_edit_report(user: AnyUser, request: ReturnRequest) -> bool:
+    """See, draft, edit and export the request's summary report: it quotes the coding, so it is the
+    coders' alone until they publish it outside the system."""
+    return can_code_request(user, request)

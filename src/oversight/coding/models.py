@@ -134,3 +134,7 @@ class Suggestion(Span):
     @property
     def is_pending(self) -> bool:
         return self.status == SuggestionStatus.PENDING
+
+
+# The national summary report, saved and edited: its own module, registered with the app here.
+from .report_models import ReportChange, ReportQuote, ReportSection, SectionKind, SummaryReport  # noqa: E402, F401

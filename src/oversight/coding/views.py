@@ -313,3 +313,8 @@ urlpatterns = [
     path("<int:pk>/agreement/", agreement, name="agreement"),
     path("<int:pk>/matrix/", matrix, name="matrix"),
 ]
+
+# The summary report's pages live in their own module.
+from .report_views import urlpatterns as report_urlpatterns  # noqa: E402
+
+urlpatterns += report_urlpatterns
