@@ -183,6 +183,7 @@ def test_requests_answers_themes_codings_agreement_and_matrix(page: Page, live_s
     words = west_midlands.get_by_label("The words to code, exactly as in the answer")
     expect(words).to_be_visible()  # the selection opened the form
     expect(words).to_have_value("independent advocate")
+    expect(west_midlands.get_by_text("“independent advocate” is in the form to code other words")).to_be_attached()
     west_midlands.get_by_role("group", name="Themes").get_by_label("Advocacy").check()
     west_midlands.get_by_label("Memo (optional)").last.fill("Funded, not commissioned")
     west_midlands.get_by_label("Quote these words in the report").check()

@@ -51,7 +51,8 @@ class CodingForm(GovukFormMixin, forms.Form):
     start = forms.IntegerField(min_value=0, max_value=10**9, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, max_value=10**9, widget=forms.HiddenInput)
     theme = forms.ModelChoiceField(label="Theme", queryset=Theme.objects.none(), error_messages={
-        "invalid_choice": "Choose one of this request's themes", "required": "Choose a theme"})  # fmt: skip
+        "invalid_choice": "Choose one of this request's themes (the one chosen may have been deleted or merged since "
+                          "you opened the page)", "required": "Choose a theme"})  # fmt: skip
     memo = forms.CharField(label="Memo", required=False, max_length=5000)
     quote = forms.BooleanField(label="Quote this passage", required=False)
 
@@ -82,7 +83,8 @@ class SpanForm(GovukFormMixin, forms.Form):
     end = forms.IntegerField(required=False, min_value=0, max_value=10**9, widget=forms.HiddenInput)
     themes = ModelMultipleChoiceField(label="Themes", queryset=Theme.objects.none(),
                                       widget=forms.CheckboxSelectMultiple, error_messages={
-        "invalid_choice": "Choose themes of this request", "required": "Select at least one theme"})  # fmt: skip
+        "invalid_choice": "Choose themes of this request (one chosen may have been deleted or merged since you "
+                          "opened the page)", "required": "Select at least one theme"})  # fmt: skip
     memo = forms.CharField(label="Memo (optional)", required=False, max_length=5000)
     quote = forms.BooleanField(label="Quote these words in the report", required=False)
 

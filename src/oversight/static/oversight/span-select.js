@@ -36,6 +36,8 @@ function fill(section, start, end, words) {
   form.querySelector("[data-span-end]").value = String(end);
   const details = form.closest("[data-span-details]");
   if (details) details.open = true;
+  const status = section.querySelector("[data-span-status]");
+  if (status) status.textContent = `“${words}” is in the form to code other words from this answer.`;
 }
 
 function selected() {
