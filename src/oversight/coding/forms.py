@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 
-from oversight.forms import TEXT, GovukFormMixin, text_area
+from oversight.forms import DOCUMENT_TEXT, TEXT, GovukFormMixin, ModelMultipleChoiceField, text_area
 from oversight.returns.models import ReturnRequest, VersionAnswer
 
 from .models import Theme
-from .services import CodingDraft, ThemeDraft, codable_answers
+from .passages import find_words, in_context, same_words, trimmed
+from .services import CodingDraft, SpanDraft, ThemeDraft, codable_answers
 
 
 def _themes_of(request: ReturnRequest | None) -> Any:
@@ -50,7 +51,8 @@ class CodingForm(GovukFormMixin, forms.Form):
     start = forms.IntegerField(min_value=0, max_value=10**9, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, max_value=10**9, widget=forms.HiddenInput)
     theme = forms.ModelChoiceField(label="Theme", queryset=Theme.objects.none(), error_messages={
-        "invalid_choice": "Choose one of this request's themes", "required": "Choose a theme"})  # fmt: skip
+        "invalid_choice": "Choose one of this request's themes (the one chosen may have been deleted or merged since "
+                          "you opened the page)", "required": "Choose a theme"})  # fmt: skip
     memo = forms.CharField(label="Memo", required=False, max_length=5000)
     quote = forms.BooleanField(label="Quote this passage", required=False)
 
@@ -63,6 +65,65 @@ class CodingForm(GovukFormMixin, forms.Form):
     def draft(self) -> CodingDraft:
         data = self.cleaned_data
         return CodingDraft(data["answer"], data["start"], data["end"], data["theme"], data["memo"], data["quote"])
+
+
+class SpanForm(GovukFormMixin, forms.Form):
+    """Code any words of an answer: typed or pasted into the box, or selected on the page (the script
+    fills the box and the offsets). The offsets are used only when the answer has exactly those words
+    there; otherwise the words are looked for, and where they appear more than once the person
+    chooses which."""
+
+    answer = forms.ModelChoiceField(queryset=VersionAnswer.objects.none(), widget=forms.HiddenInput, error_messages={
+        "invalid_choice": "That answer is no longer one to code (a newer version may have been submitted): "
+                          "reload the page and try again"})  # fmt: skip
+    words = forms.CharField(label="The words to code, exactly as in the answer", max_length=DOCUMENT_TEXT,
+                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    occurrence = forms.IntegerField(label="Which of them", required=False, min_value=1, max_value=10**6)
+    start = forms.IntegerField(required=False, min_value=0, max_value=10**9, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=0, max_value=10**9, widget=forms.HiddenInput)
+    themes = ModelMultipleChoiceField(label="Themes", queryset=Theme.objects.none(),
+                                      widget=forms.CheckboxSelectMultiple, error_messages={
+        "invalid_choice": "Choose themes of this request (one chosen may have been deleted or merged since you "
+                          "opened the page)", "required": "Select at least one theme"})  # fmt: skip
+    memo = forms.CharField(label="Memo (optional)", required=False, max_length=5000)
+    quote = forms.BooleanField(label="Quote these words in the report", required=False)
+
+    def __init__(self, *args: Any, request: ReturnRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if request is not None:
+            self.fields["answer"].queryset = codable_answers(request)  # type: ignore[attr-defined]
+        self.fields["themes"].queryset = _themes_of(request)  # type: ignore[attr-defined]
+        self.places: list[tuple[str, str, str]] = []  # where the words appear, when the person must choose
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        answer, words = data.get("answer"), data.get("words")
+        if answer is None or not words:
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None and start < end and same_words(answer.text[start:end], words):
+            data["start"], data["end"] = trimmed(answer.text, start, end)
+            return data
+        data["start"], data["end"] = self._place(answer.text, words, data.get("occurrence"))
+        return data
+
+    def _place(self, text: str, words: str, occurrence: int | None) -> tuple[int | None, int | None]:
+        found = find_words(text, words)
+        if not found:
+            self.add_error("words", "These words are not in the answer: copy them exactly as the answer has them")
+        elif len(found) == 1:
+            return found[0]
+        elif occurrence is not None and occurrence <= len(found):
+            return found[occurrence - 1]
+        else:
+            self.places = [in_context(text, span) for span in found]
+            self.add_error("occurrence", f"These words appear {len(found)} times in the answer: choose which to code")
+        return None, None
+
+    def draft(self) -> SpanDraft:
+        data = self.cleaned_data
+        themes = tuple(data["themes"])
+        return SpanDraft(data["answer"], data["start"], data["end"], themes, data["memo"], data["quote"])
 
 
 class ThresholdForm(GovukFormMixin, forms.Form):

@@ -169,21 +169,77 @@ class CodingDraft:
     quote: bool = False
 
 
+@dataclass(frozen=True)
+class SpanDraft:
+    """Any span of an answer coded to one or more themes at once, with one memo and quote mark."""
+
+    answer: VersionAnswer
+    start: int
+    end: int
+    themes: tuple[Theme, ...]
+    memo: str = ""
+    quote: bool = False
+
+
 def code_passage(by: User, draft: CodingDraft, suggestion: Suggestion | None = None) -> Coding:
     """A person's coding of a passage of a submitted answer to a theme of the same request."""
-    request = draft.theme.request
+    span = SpanDraft(draft.answer, draft.start, draft.end, (draft.theme,), draft.memo, draft.quote)
+    [coding] = code_span(by, span, suggestion)
+    return coding
+
+
+def code_span(by: User, draft: SpanDraft, suggestion: Suggestion | None = None) -> list[Coding]:
+    """A person's codings of a span of a submitted answer, one per theme, all or none.
+
+    The themes are locked first (in id order, as `merge_themes` locks them), so a theme deleted or
+    merged meanwhile is refused with a message rather than a broken reference; and a coding made while
+    someone deletes its theme makes the deletion see it. Another analyst's coding of the same span is
+    never in the way: each person keeps a row of their own."""
+    if not draft.themes:
+        raise ValidationError({"themes": "Select at least one theme"})
+    request = draft.themes[0].request
     require(access.can_code_request(by, request), "You cannot code this request's returns.")
+    if any(theme.request_id != request.pk for theme in draft.themes):
+        raise ValidationError({"themes": "Choose themes of one request"})
     if draft.answer.version.return_record.request_id != request.pk:
         raise ValidationError("That answer is not part of this request's returns.")
     check_span(draft.answer, draft.start, draft.end)
     try:
         with transaction.atomic():
-            return Coding.objects.create(
-                answer=draft.answer, start=draft.start, end=draft.end, theme=draft.theme, coder=by,
-                memo=draft.memo.strip(), quote=draft.quote, suggestion=suggestion,
-            )  # fmt: skip
-    except IntegrityError as clash:
-        raise ValidationError(f"You have already coded this passage to “{draft.theme.name}”.") from clash
+            themes = _locked_themes(request, draft.themes)
+            _refuse_coded_already(by, draft, themes)
+            return [_create(by, draft, theme, suggestion) for theme in themes]
+    except IntegrityError as clash:  # the same person's same coding, saved a moment earlier
+        raise ValidationError(_already(theme.name for theme in draft.themes) + " Nothing was coded.") from clash
+
+
+def _create(by: User, draft: SpanDraft, theme: Theme, suggestion: Suggestion | None) -> Coding:
+    return Coding.objects.create(
+        answer=draft.answer, start=draft.start, end=draft.end, theme=theme, coder=by,
+        memo=draft.memo.strip(), quote=draft.quote, suggestion=suggestion,
+    )  # fmt: skip
+
+
+def _locked_themes(request: ReturnRequest, themes: tuple[Theme, ...]) -> list[Theme]:
+    """The themes locked for the coding, in id order; one gone since the page was opened is refused."""
+    wanted = {theme.pk: theme for theme in themes}
+    locked = list(Theme.objects.select_for_update().filter(request=request, pk__in=wanted).order_by("pk"))
+    if gone := [wanted[pk].name for pk in wanted if pk not in {theme.pk for theme in locked}]:
+        raise ValidationError(
+            f"The theme “{gone[0]}” has been deleted or merged since you opened the page: "
+            "nothing was coded. Choose the themes again."
+        )
+    return locked
+
+
+def _refuse_coded_already(by: User, draft: SpanDraft, themes: list[Theme]) -> None:
+    coded = Coding.objects.filter(answer=draft.answer, start=draft.start, end=draft.end, coder=by, theme__in=themes)
+    if names := list(coded.order_by("theme__name").values_list("theme__name", flat=True)):
+        raise ValidationError(_already(names) + " Nothing was coded.")
+
+
+def _already(themes: Iterable[object]) -> str:
+    return f"You have already coded these words to {', '.join(f'“{theme}”' for theme in themes)}."
 
 
 def remove_coding(coding: Coding, by: User) -> None:
@@ -332,7 +388,11 @@ def accept_above(request: ReturnRequest, threshold: float, by: User) -> BulkAcce
 
 
 def _units_coded(request: ReturnRequest, spans: Iterable[tuple[int, int, int, str]]) -> dict[Unit, set[str]]:
-    """Each passage (sentence) of the codable answers with the themes of the spans overlapping it."""
+    """Each passage (sentence) of the codable answers with the themes of the spans overlapping it.
+
+    The rule for a span that is not a sentence: it counts toward every sentence it overlaps by at least
+    one character. A few words coded inside a sentence code that sentence; words across two sentences
+    code both. So two people who mark different words of the same sentence to a theme agree on it."""
     by_answer: dict[int, list[tuple[int, int, str]]] = {}
     for answer_id, start, end, theme in spans:
         by_answer.setdefault(answer_id, []).append((start, end, theme))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from oversight.request import AuthedRequest
@@ -24,7 +25,7 @@ from oversight.returns.models import ReturnRequest, VersionAnswer
 
 from . import access, services
 from .agreement import Agreement
-from .forms import CodingForm, MergeForm, ThemeForm, ThresholdForm
+from .forms import CodingForm, MergeForm, SpanForm, ThemeForm, ThresholdForm
 from .models import BulkAcceptance, Coding, Suggestion, Theme
 from .passages import overlaps, split_passages
 from .summary import theme_matrix
@@ -146,11 +147,26 @@ def delete_theme(request: AuthedRequest, pk: int, theme: int) -> HttpResponse:
 
 @dataclass
 class PassageRow:
+    """A sentence of an answer, cut into pieces where someone coded words of it that are not the whole
+    sentence: each piece with the themes coded there (none for plain text), to mark on the page."""
+
     start: int
     end: int
     text: str
     codings: list[Coding] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    pieces: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def _pieces(text: str, start: int, end: int, codings: list[Coding]) -> list[tuple[str, list[str]]]:
+    """The sentence text[start:end] cut at the edges of the codings of other spans than the sentence."""
+    spans = [c for c in codings if (c.start, c.end) != (start, end)]
+    cuts = sorted({start, end, *(max(start, min(end, edge)) for c in spans for edge in (c.start, c.end))})
+    pieces = []
+    for left, right in pairwise(cuts):
+        names = sorted({c.theme.name for c in spans if c.start <= left and right <= c.end})
+        pieces.append((text[left:right], names))
+    return pieces
 
 
 def _passages(answer: VersionAnswer, codings: list[Coding], suggestions: list[Suggestion]) -> list[PassageRow]:
@@ -159,6 +175,7 @@ def _passages(answer: VersionAnswer, codings: list[Coding], suggestions: list[Su
         row = PassageRow(start, end, answer.text[start:end])
         row.codings = [c for c in codings if overlaps((start, end), (c.start, c.end))]
         row.suggestions = [s for s in suggestions if (s.start, s.end) == (start, end)]
+        row.pieces = _pieces(answer.text, start, end, row.codings)
         rows.append(row)
     return rows
 
@@ -174,27 +191,48 @@ def _answers(record_request: ReturnRequest) -> list[tuple[VersionAnswer, list[Pa
     return [(a, _passages(a, codings.get(a.pk, []), suggestions.get(a.pk, []))) for a in answers]
 
 
+def _span_errors(form: SpanForm | None) -> list[tuple[str, str]]:
+    """The span form's errors for the error summary, each linked to the input to fix."""
+    if form is None or not form.errors:
+        return []
+    answer = form.data.get("answer", "")
+    targets = {
+        "words": f"#span-words-{answer}", "occurrence": f"#span-occurrence-{answer}-1",
+        "themes": f"#span-themes-{answer}-1", "memo": f"#span-memo-{answer}",
+    }  # fmt: skip
+    return [(str(error), targets.get(name, "")) for name, errors in form.errors.items() for error in errors]
+
+
 def coding_page(
-    request: AuthedRequest, pk: int, *, form: CodingForm | None = None, errors: list[str] | None = None
-) -> HttpResponse:
+    request: AuthedRequest, pk: int, *, form: CodingForm | None = None, errors: list[str] | None = None,
+    span_form: SpanForm | None = None,
+) -> HttpResponse:  # fmt: skip
     record_request = _request(request, pk)
     form = form or CodingForm(request=record_request)
+    span_errors = _span_errors(span_form)
     context = {
         "req": record_request,
         "answers": _answers(record_request),
         "themes": Theme.objects.filter(request=record_request),
         "form": form,
         "errors": [*(errors or []), *form.non_field_errors(), *(e for f in form for e in f.errors)],
+        "span_form": span_form,
+        "span_errors": span_errors,
+        "span_answer": span_form.data.get("answer", "") if span_form is not None else "",
         "pending": Suggestion.objects.filter(request=record_request).pending().count(),
         "threshold_form": ThresholdForm(initial={"threshold": 0.8}),
         "bulk": BulkAcceptance.objects.filter(request=record_request).select_related("by")[:5],
         "mine": services.agreement_with_suggestions(record_request, request.user, request.user),
     }
-    return render(request, "coding/coding.html", context, status=400 if context["errors"] else 200)
+    failed = context["errors"] or span_errors
+    return render(request, "coding/coding.html", context, status=400 if failed else 200)
 
 
 @require_POST
 def code(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Code a sentence to a theme, or (with `words`) any words of an answer to one or more themes."""
+    if "words" in request.POST:
+        return _code_words(request, pk)
     record_request = _request(request, pk)
     form = CodingForm(request.POST, request=record_request)
     if form.is_valid():
@@ -206,6 +244,26 @@ def code(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Passage coded to “{form.cleaned_data['theme'].name}”.")
             return redirect("coding:request", pk=pk)
     return coding_page(request, pk, form=form)
+
+
+def _code_words(request: AuthedRequest, pk: int) -> HttpResponse:
+    record_request = _request(request, pk)
+    form = SpanForm(request.POST, request=record_request)
+    if form.is_valid():
+        try:
+            made = _guarded(lambda: services.code_span(request.user, form.draft()))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            names = ", ".join(f"“{coding.theme.name}”" for coding in made)
+            messages.success(request, f"“{_short(made[0].text)}” coded to {names}.")
+            return redirect(f"{reverse('coding:request', args=[pk])}#answer-{made[0].answer_id}")
+    return coding_page(request, pk, span_form=form)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 @require_POST

@@ -13,6 +13,9 @@ from typing import Any
 
 from oversight.lib.themes.model import Coded, Passage, Theme
 
+# JSON nested deeper than Python's recursion limit cannot be read; no themes or passages file needs it.
+TOO_DEEP = "it is nested too deeply (lists or objects inside one another)"
+
 
 class InputError(ValueError):
     """A file the command cannot use, with a message for the person who gave it."""
@@ -29,6 +32,9 @@ def read_themes(path: Path) -> list[Theme]:
         raise InputError(
             f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from error
+    except RecursionError as error:
+        raise InputError(f"{path} is not valid JSON for this command: {TOO_DEEP}") from error
+    _check_unicode(data, f"{path}")
     if not isinstance(data, list):
         raise InputError(f'{path} must be a JSON list of themes: [{{"name": ..., "description": ...}}]')
     if not data:
@@ -87,9 +93,25 @@ def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
 
 def _parsed(path: Path, number: int, line: str) -> Any:
     try:
-        return json.loads(line)
+        value = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(f"{path}, line {number} is not valid JSON ({error.msg}, column {error.colno})") from error
+    except RecursionError as error:
+        raise InputError(f"{path}, line {number} is not valid JSON for this command: {TOO_DEEP}") from error
+    _check_unicode(value, f"{path}, line {number}")
+    return value
+
+
+def _check_unicode(value: Any, where: str) -> None:
+    """Refuse text JSON can carry but Unicode cannot: a lone surrogate escape such as "\\udc80". It
+    could not be printed back as UTF-8, so an id would come back changed (RFC 8259, section 8.2)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        escape = f"\\u{ord(error.object[error.start]):04x}"
+        raise InputError(f"{where} has text that is not valid Unicode (a lone surrogate escape, {escape})") from error
+    except RecursionError as error:
+        raise InputError(f"{where} is not valid JSON for this command: {TOO_DEEP}") from error
 
 
 def _text(value: Any) -> bool:
