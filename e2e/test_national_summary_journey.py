@@ -2,14 +2,18 @@
 commissioners' officers answer and one is returned for clarification and resubmits; the analyst
 defines themes, runs the suggestions, accepts one and codes words of an answer by hand (selected on the
 page) with a memo and a quote mark; a second analyst codes the same passages; the agreement page
-shows kappa and the matrix shows each theme by area. The summary report comes after (see the end)."""
+shows kappa and the matrix shows each theme by area; the second analyst drafts the summary report from
+the data, downloads it as Word and PDF and reads them."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import pypdfium2 as pdfium
 import pytest
 from django.contrib.auth.models import User
+from docx import Document
 from playwright.sync_api import Locator, Page, expect
 
 from oversight.organisations.models import Organisation, Role
@@ -239,4 +243,23 @@ def test_requests_answers_themes_codings_agreement_and_matrix(page: Page, live_s
     expect(matrix.get_by_role("row", name=re.compile("^Advocacy"))).to_contain_text("Coded in 1 of 3 areas")
     expect(matrix.get_by_role("row", name=re.compile("^Training"))).to_contain_text("Coded in 1 of 3 areas")
 
-    # next: the report
+    # The report: drafted from the data, read on the page, downloaded as Word and PDF, and read.
+    page.get_by_role("navigation", name="Coding").get_by_role("link", name="Summary report").click()
+    page.get_by_role("button", name="Draft the report from the data").click()
+    expect(page.get_by_text("The report has been drafted from the data.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"governing bodies that answered accepted the recommendation"))).to_be_visible()
+    advocacy = page.locator("section", has=page.get_by_role("heading", name="Advocacy", exact=True))
+    expect(advocacy).to_contain_text("Coded in 1 of 3 areas")
+    expect(advocacy).to_contain_text("independent advocate")  # the words marked to quote, by area
+    expect(advocacy).to_contain_text("West Midlands Police and Crime Commissioner")
+    with page.expect_download() as word:
+        page.get_by_role("link", name="Download as Word (DOCX)").click()
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.value.path().read_bytes())).paragraphs)
+    assert "Advocacy" in text and "independent advocate" in text and "accepted the recommendation" in text
+    # The PDF opens in the browser (inline, as the committee paper does): fetched with the session's cookies.
+    href = page.get_by_role("link", name="Download as PDF").get_attribute("href")
+    pdf = page.request.get(f"{base}{href}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    document = pdfium.PdfDocument(pdf.body())
+    pages = "\n".join(document[index].get_textpage().get_text_range() for index in range(len(document)))
+    assert "Advocacy" in pages and "Training" in pages and "accepted the recommendation" in pages
