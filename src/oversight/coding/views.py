@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from oversight.request import AuthedRequest
 from oversight.returns.models import ReturnRequest, VersionAnswer
 
-from . import access, services
+from . import access, qda_views, services
 from .agreement import Agreement
 from .forms import CodingForm, MergeForm, ThemeForm, ThresholdForm
 from .models import BulkAcceptance, Coding, Suggestion, Theme
@@ -313,3 +313,6 @@ urlpatterns = [
     path("<int:pk>/agreement/", agreement, name="agreement"),
     path("<int:pk>/matrix/", matrix, name="matrix"),
 ]
+
+# The REFI-QDA downloads (`coding/qda_views.py`).
+urlpatterns += qda_views.urlpatterns
