@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import etree
 
@@ -236,3 +238,15 @@ def test_the_themes_page_offers_both_downloads(analyst: Client, coded: ReturnReq
     page = analyst.get(reverse("coding:themes", args=[coded.pk])).content.decode()
     assert reverse("coding:export_qdc", args=[coded.pk]) in page
     assert reverse("coding:export_qdpx", args=[coded.pk]) in page
+
+
+def test_the_project_is_read_in_a_fixed_number_of_queries(personas: Personas, coded: ReturnRequest) -> None:
+    with CaptureQueriesContext(connection) as few:
+        qda.project_of(coded)
+    for sentence, theme in ((1, "Training"), (0, "Training")):
+        code(personas.national_analyst, answer_of(coded, "merseyside-police"), sentence, Theme.objects.get(name=theme))
+    services.accept_suggestion(Suggestion.objects.pending().first(), personas.national_analyst)  # type: ignore[arg-type]
+    with CaptureQueriesContext(connection) as more:
+        project = qda.project_of(coded)
+    assert sum(len(source.selections) for source in project.sources) == Coding.objects.count() == 4
+    assert len(more) == len(few)
