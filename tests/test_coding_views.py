@@ -64,7 +64,7 @@ def _url(name: str, request: ReturnRequest) -> str:
 def test_every_route_is_in_the_matrix() -> None:
     assert {name for name, _ in ROUTES} == {
         "request", "themes", "edit_theme", "merge_theme", "delete_theme", "code", "remove_coding", "suggest",
-        "accept", "reject", "accept_above", "agreement", "matrix",
+        "accept", "reject", "accept_above", "agreement", "matrix", "export_qdc", "export_qdpx",
     }  # fmt: skip
 
 

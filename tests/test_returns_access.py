@@ -33,7 +33,7 @@ REFUSED = [
 ]  # fmt: skip
 ANSWERING_ONLY = {"answer", "prefill", "submit", "resubmit"}
 MANAGING_ONLY = {"clarify"}
-POST_ONLY = {"remove_question", "send", "submit", "resubmit"}
+POST_ONLY = {"remove_question", "send", "close", "submit", "resubmit"}
 
 
 @pytest.fixture(autouse=True)
@@ -152,10 +152,11 @@ def test_the_analyst_manages_but_does_not_answer(personas: Personas, submitted: 
     client = client_for(personas.national_analyst)
     question_id = _evidence_question(submitted)
     for route, _ in ROUTES:
-        if route in ("remove_question", "send", "submit", "resubmit"):
+        if route in POST_ONLY:
             continue
         status = client.get(_url(route, submitted, question_id)).status_code
-        expected = 404 if route in ANSWERING_ONLY else 200
+        # A sent request's details no longer change: its edit page sends the analyst back, saying why.
+        expected = 404 if route in ANSWERING_ONLY else 302 if route == "edit" else 200
         assert status == expected, route
 
 
@@ -226,9 +227,12 @@ def test_the_api_appears_in_the_openapi_document(db: None) -> None:
 @pytest.mark.parametrize("name", REFUSED)
 def test_refused_people_get_404_from_every_api_operation(personas: Personas, submitted: Return, name: str) -> None:
     client = api_client(_person(personas, name))
-    ids = {"request_id": submitted.request_id, "return_id": submitted.pk}
     accepted = question(submitted.request, QuestionKind.ACCEPTED).pk
-    body = {"version": 3, "answers": {str(accepted): "accepted"}, "points": [{"question_id": None, "text": "Why?"}]}
+    ids = {"request_id": submitted.request_id, "return_id": submitted.pk, "question_id": accepted}
+    body = {
+        "version": 3, "answers": {str(accepted): "accepted"}, "points": [{"question_id": None, "text": "Why?"}],
+        "kind": "free_text", "text": "Why?", "reason": "Done",
+    }  # fmt: skip
     operations = _operations()
     assert len(operations) >= 8
     for method, path in operations:

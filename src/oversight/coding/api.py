@@ -1,6 +1,7 @@
 """Coding in the API: a request's themes, codings and suggestions, for the requesting body's
 analysts only (scoped by `coding.access`); changes only through `coding.services`.
 
+The agreement endpoint gives the same Cohen's kappas as the agreement page (`coding/agreement.py`).
 A caller outside the request gets 404 whether or not it exists. Errors become responses in
 `oversight.api.urls`: bad input 400, nothing written.
 """
@@ -90,6 +91,23 @@ class BulkOut(Schema):
     at: dt.datetime
 
 
+class ComparisonOut(Schema):
+    first: str = Field(description="A coder's username")
+    second: str | None = Field(description="The other coder's username; null for the system's suggestions")
+    units: int = Field(description="Passages (sentences) both coded: what kappa is counted over")
+    overall: float | None = Field(description="The mean of the themes' kappas that are defined")
+    per_theme: dict[str, float | None] = Field(
+        description="Cohen's kappa by theme name; null where undefined (neither used it, or both on every passage)"
+    )
+
+
+class AgreementOut(Schema):
+    comparisons: list[ComparisonOut] = Field(
+        description="Each pair of coders, then each coder and the suggestions (only the coder's own codings, "
+        "not those made by accepting a suggestion)"
+    )
+
+
 def _request(request: HttpRequest, request_id: int) -> ReturnRequest:
     return get_object_or_404(access.codable_requests(request.user), pk=request_id)
 
@@ -175,3 +193,22 @@ def accept(request: HttpRequest, suggestion_id: int) -> Coding:
 )
 def reject(request: HttpRequest, suggestion_id: int) -> Suggestion:
     return services.reject_suggestion(_suggestion(request, suggestion_id), request.user)  # type: ignore[arg-type]
+
+
+@router.get("/requests/{request_id}/agreement", response={200: AgreementOut, **REFUSALS}, summary="Agreement (kappa)")
+def agreement(request: HttpRequest, request_id: int) -> dict[str, object]:
+    """Cohen's kappa per theme and overall, between each pair of analysts and between each analyst and
+    the system's suggestions, over the passages both coded."""
+    table = services.agreement_table(_request(request, request_id), request.user)  # type: ignore[arg-type]
+    return {
+        "comparisons": [
+            {
+                "first": first.username,
+                "second": second.username if second else None,
+                "units": result.units,
+                "overall": result.overall,
+                "per_theme": result.per_theme,
+            }
+            for first, second, result in table
+        ]
+    }

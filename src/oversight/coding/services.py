@@ -435,6 +435,19 @@ def agreement_with_suggestions(request: ReturnRequest, by: User, analyst: User) 
     return agreement(own, _units_coded(request, rows), _theme_names(request))
 
 
+def agreement_table(request: ReturnRequest, by: User) -> list[tuple[User, User | None, Agreement]]:
+    """Every comparison the agreement table shows: each pair of coders, then each coder and the
+    suggestions (second None)."""
+    require(access.can_code_request(by, request))
+    coders = list(coders_of(request))
+    pairs: list[tuple[User, User | None, Agreement]] = [
+        (first, second, agreement_between(request, by, first, second))
+        for i, first in enumerate(coders)
+        for second in coders[i + 1 :]
+    ]
+    return pairs + [(coder, None, agreement_with_suggestions(request, by, coder)) for coder in coders]
+
+
 def coders_of(request: ReturnRequest) -> QuerySet[User]:
     """The people who have coded the request's returns."""
     return User.objects.filter(codings__theme__request=request).distinct().order_by("username")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from oversight.request import AuthedRequest
 from oversight.returns.models import ReturnRequest, VersionAnswer
 
-from . import access, services
+from . import access, qda_views, services
 from .agreement import Agreement
 from .forms import CodingForm, MergeForm, SpanForm, ThemeForm, ThresholdForm
 from .models import BulkAcceptance, Coding, Suggestion, Theme
@@ -328,15 +328,10 @@ def accept_above(request: AuthedRequest, pk: int) -> HttpResponse:
 def agreement(request: AuthedRequest, pk: int) -> HttpResponse:
     """Kappa between each pair of coders, and between each coder and the suggestions."""
     record_request = _request(request, pk)
-    coders = list(services.coders_of(record_request))
-    comparisons: list[tuple[str, Agreement]] = []
-    for i, first in enumerate(coders):
-        for second in coders[i + 1 :]:
-            result = services.agreement_between(record_request, request.user, first, second)
-            comparisons.append((f"{_name(first)} and {_name(second)}", result))
-    for coder in coders:
-        result = services.agreement_with_suggestions(record_request, request.user, coder)
-        comparisons.append((f"{_name(coder)} and the suggestions", result))
+    comparisons: list[tuple[str, Agreement]] = [
+        (f"{_name(first)} and {_name(second) if second else 'the suggestions'}", result)
+        for first, second, result in services.agreement_table(record_request, request.user)
+    ]
     names = list(Theme.objects.filter(request=record_request).values_list("name", flat=True))
     rows = [(name, [result.per_theme.get(name) for _, result in comparisons]) for name in names]
     context = {"req": record_request, "comparisons": comparisons, "rows": rows}
@@ -376,3 +371,6 @@ urlpatterns = [
 from .report_views import urlpatterns as report_urlpatterns  # noqa: E402
 
 urlpatterns += report_urlpatterns
+
+# The REFI-QDA downloads (`coding/qda_views.py`).
+urlpatterns += qda_views.urlpatterns

@@ -25,7 +25,7 @@ from oversight.recommendations.models import Item
 
 from . import access
 from .models import FURTHER_KINDS, STANDARD_QUESTIONS, Answer, Question, Recipients, Return
-from .services import QuestionDraft, RequestDraft
+from .services import QuestionDraft, RequestChanges, RequestDraft
 
 
 class RecommendationChoice(ModelMultipleChoiceField):
@@ -101,6 +101,43 @@ class VersionForm(GovukFormMixin, forms.Form):
     """A step on a page: carries the record's version so a stale page is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RequestDetailsForm(VersionForm):
+    """A draft's details, changed before it is sent: the fields of `RequestForm` that may change."""
+
+    title = RequestForm.base_fields["title"]
+    introduction = RequestForm.base_fields["introduction"]
+    deadline = RequestForm.base_fields["deadline"]
+    recipients = RequestForm.base_fields["recipients"]
+    organisations = RequestForm.base_fields["organisations"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        askable = Organisation.objects.filter(
+            is_active=True, kind__in=(OrganisationKind.GOVERNING_BODY, OrganisationKind.FORCE)
+        ).order_by("kind", "name")
+        self.fields["organisations"].queryset = askable  # type: ignore[attr-defined]
+        self.fields["version"] = self.fields.pop("version")
+
+    clean_deadline = RequestForm.clean_deadline
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("recipients") == Recipients.CHOSEN and not data.get("organisations"):
+            self.add_error("organisations", "Select the governing bodies or forces to ask")
+        return data
+
+    def changes(self) -> RequestChanges:
+        data = self.cleaned_data
+        return RequestChanges(
+            title=data["title"], deadline=data["deadline"], recipients=data["recipients"],
+            chosen=tuple(data.get("organisations") or ()), introduction=data.get("introduction", ""),
+        )  # fmt: skip
+
+
+class CloseForm(VersionForm):
+    reason = text_area("Why are you closing it? (optional)", required=False, max_length=TEXT)
 
 
 class QuestionForm(VersionForm):

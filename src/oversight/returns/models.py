@@ -67,6 +67,8 @@ class YesNo(models.TextChoices):
 class RequestStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SENT = "sent", "Sent"
+    # The requesting body has what it needs: no more submissions or clarifications.
+    CLOSED = "closed", "Closed"
 
 
 class Recipients(models.TextChoices):
@@ -112,6 +114,10 @@ class ReturnRequest(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every change")
 
     objects = ReturnRequestQuerySet.as_manager()
@@ -125,6 +131,10 @@ class ReturnRequest(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == RequestStatus.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RequestStatus.CLOSED
 
 
 class Question(models.Model):
@@ -316,7 +326,7 @@ class ClarificationPoint(ImmutableModel):
 
 
 class RequestTransition(TransitionRow):
-    """A change of a request's status (sending it): who, when, from, to and why. Never edited."""
+    """A change of a request's status (sending or closing it): who, when, from, to and why. Never edited."""
 
     request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=10, choices=RequestStatus.choices)

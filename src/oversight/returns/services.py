@@ -1,5 +1,5 @@
-"""National returns as guarded changes: write a request and send it; answer, submit, return for
-clarification and resubmit a return. Each state change is one function that locks the row
+"""National returns as guarded changes: write a request, edit its details and send it, close it;
+answer, submit, return for clarification and resubmit a return. Each state change is one function that locks the row
 (`oversight.concurrency.lock_for_change`), checks the access rule and writes a transition row.
 """
 
@@ -100,11 +100,53 @@ def create_request(by: User, draft: RequestDraft) -> ReturnRequest:
     return request
 
 
-def _draft(request: ReturnRequest, by: User, version: int | None) -> ReturnRequest:
+def _draft(request: ReturnRequest, by: User, version: int | None, what: str = "its questions") -> ReturnRequest:
     locked = lock_for_change(ReturnRequest, request.pk, version, noun="request")
     require(access.can_manage_request(by, locked))
     if not locked.is_draft:
-        raise ValidationError("This request has been sent: its questions can no longer change.")
+        raise ValidationError(f"This request has been sent: {what} can no longer change.")
+    return locked
+
+
+@dataclass(frozen=True)
+class RequestChanges:
+    """A draft's details as the analyst edits them; None leaves a detail as it is. The organisations
+    asked follow the recipients: every governing body, every force, or those chosen."""
+
+    title: str | None = None
+    deadline: dt.date | None = None
+    recipients: str | None = None
+    chosen: tuple[Organisation, ...] = ()
+    introduction: str | None = None
+
+
+def _check_changes(changes: RequestChanges, today: dt.date) -> None:
+    if changes.title is not None and not changes.title.strip():
+        raise ValidationError({"title": "Enter a title"})
+    if changes.deadline is not None and changes.deadline < today:
+        raise ValidationError({"deadline": "The deadline must be today or in the future"})
+    if changes.recipients is not None and changes.recipients not in Recipients.values:
+        raise ValidationError({"recipients": "Choose who is asked: governing bodies, forces or those you choose"})
+
+
+def update_request(
+    request: ReturnRequest, by: User, version: int | None, changes: RequestChanges, today: dt.date | None = None
+) -> ReturnRequest:
+    """Change a draft's title, deadline, introduction or recipients; a sent request's details stay as sent."""
+    _check_changes(changes, today or timezone.localdate())
+    organisations = organisations_for(changes.recipients, changes.chosen) if changes.recipients else None
+    with transaction.atomic():
+        locked = _draft(request, by, version, what="its details")
+        if changes.title is not None:
+            locked.title = changes.title.strip()
+        if changes.deadline is not None:
+            locked.deadline = changes.deadline
+        if changes.introduction is not None:
+            locked.introduction = changes.introduction.strip()
+        if organisations is not None and changes.recipients is not None:
+            locked.recipients = changes.recipients
+            locked.organisations.set(organisations)
+        bump_version(locked, "title", "deadline", "introduction", "recipients")
     return locked
 
 
@@ -166,6 +208,34 @@ def send_request(request: ReturnRequest, by: User, version: int | None, today: d
     return locked
 
 
+def close_request(request: ReturnRequest, by: User, version: int | None, reason: str = "") -> ReturnRequest:
+    """Sent -> closed: the requesting body has what it needs. Its returns take no more answers,
+    submissions or clarifications; who closed it and when are kept, with a transition row."""
+    with transaction.atomic():
+        locked = lock_for_change(ReturnRequest, request.pk, version, noun="request")
+        require(access.can_manage_request(by, locked))
+        if locked.status != RequestStatus.SENT:
+            status = locked.get_status_display().lower()
+            raise ValidationError(f"Only a sent request can be closed: this one is {status}.")
+        RequestTransition.objects.create(
+            request=locked, by=by, from_status=locked.status, to_status=RequestStatus.CLOSED, reason=reason.strip()
+        )
+        locked.status, locked.closed_at, locked.closed_by = RequestStatus.CLOSED, timezone.now(), by
+        bump_version(locked, "status", "closed_at", "closed_by")
+    return locked
+
+
+def _check_open(record: Return) -> None:
+    """A closed request's returns no longer change. The request row is locked, so a request closed
+    while a return is being submitted either comes first (and refuses it) or waits for it."""
+    request = ReturnRequest.objects.select_for_update().get(pk=record.request_id)
+    if request.is_closed:
+        closed = f" on {timezone.localdate(request.closed_at):%-d %B %Y}" if request.closed_at else ""
+        raise ValidationError(
+            f"This request was closed{closed}: it takes no more answers, submissions or clarifications."
+        )
+
+
 # Returns
 
 
@@ -178,6 +248,7 @@ def _locked_return(record: Return, by: User, version: int | None) -> Return:
 def _editable(record: Return, by: User, version: int | None) -> Return:
     locked = _locked_return(record, by, version)
     require(access.can_answer_return(by, locked), "You cannot answer for this organisation.")
+    _check_open(locked)
     if not locked.is_editable:
         submitted = timezone.localdate(locked.last_submitted_at) if locked.last_submitted_at else None
         when = f" on {submitted:%-d %B %Y}" if submitted else ""
@@ -299,6 +370,7 @@ def _submit(record: Return, by: User, version: int | None, source: ReturnStatus,
     with transaction.atomic():
         locked = _locked_return(record, by, version)
         require(access.can_answer_return(by, locked), "You cannot answer for this organisation.")
+        _check_open(locked)
         if locked.status != source:
             raise ValidationError(f"Only a return that is “{source.label.lower()}” can be {target.label.lower()}.")
         _check_complete(locked)
@@ -332,6 +404,7 @@ def return_for_clarification(
     with transaction.atomic():
         locked = _locked_return(record, by, version)
         require(access.can_return_for_clarification(by, locked), "Only the requesting body can return a return.")
+        _check_open(locked)
         if locked.status not in (ReturnStatus.SUBMITTED, ReturnStatus.RESUBMITTED):
             raise ValidationError("Only a submitted return can be returned for clarification.")
         questions = _questions(locked)

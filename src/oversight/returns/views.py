@@ -24,8 +24,17 @@ from oversight.request import AuthedRequest
 
 from . import access, prefill, services
 from .counts import structured_counts
-from .forms import AnswersForm, ClarificationForm, PrefillForm, QuestionForm, RequestForm, VersionForm
-from .models import Reminder, Return, ReturnRequest, ReturnStatus, ReturnVersion
+from .forms import (
+    AnswersForm,
+    ClarificationForm,
+    CloseForm,
+    PrefillForm,
+    QuestionForm,
+    RequestDetailsForm,
+    RequestForm,
+    VersionForm,
+)
+from .models import Reminder, RequestStatus, Return, ReturnRequest, ReturnStatus, ReturnVersion
 
 app_name = "returns"
 
@@ -124,11 +133,57 @@ def request_detail(
         "errors": errors or [],
         "question_form": QuestionForm(initial={"version": record_request.version}) if record_request.is_draft else None,
         "transitions": record_request.transitions.select_related("by"),
+        "close_form": record_request.status == RequestStatus.SENT,
     }
     if not record_request.is_draft:
         context["tracker"] = tracker(record_request)
         context["structured"] = structured_counts(record_request)
     return render(request, "returns/request.html", context, status=status)
+
+
+def edit_request(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Change a draft's title, deadline, introduction or recipients; a sent request's stay as sent."""
+    record_request = _request(request, pk)
+    if not record_request.is_draft:
+        messages.error(request, "This request has been sent: its details can no longer change.")
+        return redirect("returns:request", pk=record_request.pk)
+    initial = {
+        "title": record_request.title, "introduction": record_request.introduction,
+        "deadline": record_request.deadline, "recipients": record_request.recipients,
+        "organisations": list(record_request.organisations.values_list("pk", flat=True)),
+        "version": record_request.version,
+    }  # fmt: skip
+    form = RequestDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_request(record_request, request.user, form.cleaned_data["version"], form.changes())
+        except PermissionDenied as denied:
+            raise Http404("Not available") from denied
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Request details saved.")
+            return redirect("returns:request", pk=record_request.pk)
+    context = {"form": form, "req": record_request}
+    return render(request, "returns/request_edit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def close(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Sent -> closed, with an optional reason; errors are shown on the request page."""
+    record_request = _request(request, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        return request_detail(request, pk, errors=errors, status=400)
+    try:
+        services.close_request(record_request, request.user, form.cleaned_data["version"], form.cleaned_data["reason"])
+    except PermissionDenied as denied:
+        raise Http404("Not available") from denied
+    except ValidationError as error:
+        return request_detail(request, pk, errors=error.messages, status=400)
+    messages.success(request, "Request closed: its returns take no more answers, submissions or clarifications.")
+    return redirect("returns:request", pk=record_request.pk)
 
 
 def add_question(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -200,6 +255,9 @@ def return_detail(
 
 def answer(request: AuthedRequest, pk: int) -> HttpResponse:
     record = _answerable(request, pk)
+    if record.request.is_closed:
+        messages.error(request, "This request was closed: it takes no more answers.")
+        return redirect("returns:return", pk=record.pk)
     if not record.is_editable:
         messages.error(request, "This return was submitted: it changes only if it is returned for clarification.")
         return redirect("returns:return", pk=record.pk)
@@ -333,6 +391,8 @@ urlpatterns = [
     path("<int:pk>/questions/add/", add_question, name="add_question"),
     path("<int:pk>/questions/<int:question>/remove/", remove_question, name="remove_question"),
     path("<int:pk>/send/", send, name="send"),
+    path("<int:pk>/edit/", edit_request, name="edit"),
+    path("<int:pk>/close/", close, name="close"),
     path("return/<int:pk>/", return_detail, name="return"),
     path("return/<int:pk>/answer/", answer, name="answer"),
     path("return/<int:pk>/prefill/", prefill_return, name="prefill"),
