@@ -353,8 +353,7 @@ class TrackingRecord(models.Model):
         """The step that returned the item with reasons, while it stays returned."""
         if self.signoff != SignoffStage.RETURNED:
             return None
-        returns = (TransitionAction.RETURN_TO_OWNER, TransitionAction.RETURN_FROM_HMICFRS)
-        return self.transitions.filter(action__in=returns).select_related("by").order_by("-at", "-pk").first()
+        return self.transitions.filter(action__in=RETURNS).select_related("by").order_by("-at", "-pk").first()
 
     def status_on(self, day: dt.date) -> tuple[str, str]:
         """(status, sign-off stage) as they stood at the end of `day`, from the transition history."""
@@ -375,6 +374,10 @@ class TransitionAction(models.TextChoices):
     SIGN_OFF = "sign_off", "Signed off by HMICFRS"
     RETURN_FROM_HMICFRS = "return_from_hmicfrs", "Returned by HMICFRS"
     REOPEN = "reopen", "Reopened"
+
+
+# The steps that hand an item back with reasons.
+RETURNS = (TransitionAction.RETURN_TO_OWNER, TransitionAction.RETURN_FROM_HMICFRS)
 
 
 class ImmutableModel(models.Model):
