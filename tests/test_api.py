@@ -200,6 +200,20 @@ def test_list_is_paginated_with_the_full_count(personas: Personas, register: dic
     assert body["count"] == 3 and len(body["items"]) == 1
 
 
+def test_pages_walk_the_filtered_list_in_due_order(personas: Personas, register: dict[str, TrackingRecord]) -> None:
+    """The database pages the filtered, sorted list: each page's count is the filtered total."""
+    client = api_client(personas.liaison)
+    pages = [client.get(f"{BASE}/tracking", {"limit": 1, "offset": offset}).json() for offset in range(4)]
+    assert [page["count"] for page in pages] == [3, 3, 3, 3]
+    walked = [row["id"] for page in pages for row in page["items"]]
+    assert walked == [register["overdue"].pk, register["closed"].pk, register["on_track"].pk]
+    peel = [client.get(f"{BASE}/tracking", {"limit": 1, "offset": n, "report_kind": "peel"}).json() for n in (0, 1)]
+    assert [(page["count"], [row["id"] for row in page["items"]]) for page in peel] == [
+        (2, [register["overdue"].pk]),
+        (2, [register["on_track"].pk]),
+    ]
+
+
 # Progress updates.
 
 

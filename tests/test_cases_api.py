@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -9,8 +11,9 @@ from django.test import Client
 
 from oversight.api.models import ApiToken
 from oversight.audit.models import Alert, AlertKind, ReadLog
-from oversight.cases.models import Case
-from tests.case_personas import SUBJECT_NAME, SUBJECT_STAFF_NUMBER, VICTIM_NAME, CasePersonas
+from oversight.cases.models import Arrival, Case, TeamMember, TeamRole
+from oversight.cases.services import NewCase, open_case
+from tests.case_personas import SUBJECT_NAME, SUBJECT_STAFF_NUMBER, VICTIM_NAME, CasePersonas, Workforce
 
 pytest_plugins = ["tests.case_fixtures"]  # the case personas' fixtures
 pytestmark = pytest.mark.django_db
@@ -93,3 +96,65 @@ def test_search_finds_only_visible_cases_and_alerts_on_excluded_people(
 def test_no_token_no_answer(ppda_case: Case) -> None:
     assert Client().get(BASE).status_code == 401
     assert Client().get(f"{BASE}{ppda_case.pk}").status_code == 401
+
+
+# Paging: the database counts and slices the visible cases alone.
+
+OTHER_VICTIM = "Lena Okafor"
+
+
+def _other_cases(case_personas: CasePersonas, case_workforce: Workforce, received: list[dt.date]) -> list[Case]:
+    """Cases against a person with no connection to PC Hart, each with his team-mate on its team: the
+    team-mate sees these and is shut out of the fixture case, which falls between them by date."""
+    cases = []
+    for day in received:
+        new = NewCase(
+            force=case_workforce.wmp, arrival=Arrival.HOTLINE, received_on=day, summary="A report.",
+            victim_name=OTHER_VICTIM, subjects=[case_workforce.unrelated], allegations=["Abuse of position"],
+        )  # fmt: skip
+        case = open_case(new, case_personas.psd_handler)
+        TeamMember.objects.create(
+            case=case, user=case_personas.subject_teammate, role=TeamRole.OVERSIGHT,
+            organisation=case_workforce.wmp, added_by=case_personas.psd_handler,
+        )  # fmt: skip
+        cases.append(case)
+    return cases
+
+
+def _walk(client: Client, path: str, limit: int, **params: object) -> tuple[list[int], list[str]]:
+    """Every page in turn: the count each page gives, and the references in the order listed."""
+    counts, references = [], []
+    for offset in range(0, 12, limit):
+        body = client.get(path, {"limit": limit, "offset": offset, **params}).json()
+        counts.append(body["count"])
+        references += [item["reference"] for item in body["items"]]
+    return counts, references
+
+
+RECEIVED = [dt.date(2024, 1, 10), dt.date(2024, 2, 1), dt.date(2024, 5, 6), dt.date(2024, 6, 1), dt.date(2024, 7, 9)]
+
+
+def test_the_list_pages_newest_first_with_the_full_count(
+    case_personas: CasePersonas, case_workforce: Workforce, ppda_case: Case
+) -> None:
+    others = _other_cases(case_personas, case_workforce, RECEIVED)
+    counts, references = _walk(api_client(case_personas.psd_lead), BASE, 2)
+    newest_first = sorted([*others, ppda_case], key=lambda case: case.received_on, reverse=True)
+    assert set(counts) == {6} and references == [case.reference for case in newest_first]
+    assert api_client(case_personas.psd_lead).get(BASE, {"limit": 0}).status_code == 422
+    assert api_client(case_personas.psd_lead).get(BASE, {"limit": 1001}).status_code == 422
+
+
+@pytest.mark.parametrize("path", ["", "search"])
+def test_a_locked_case_moves_no_count_and_no_page(
+    case_personas: CasePersonas, case_workforce: Workforce, ppda_case: Case, path: str
+) -> None:
+    """The shut-out team-mate pages through exactly what the list would be if the locked case did not exist."""
+    others = _other_cases(case_personas, case_workforce, RECEIVED)
+    params = {"q": "PPDA"} if path else {}
+    as_if_absent = [case.reference for case in sorted(others, key=lambda case: case.received_on, reverse=True)]
+    for limit in (1, 2, 3):
+        counts, references = _walk(api_client(case_personas.subject_teammate), f"{BASE}{path}", limit, **params)
+        assert set(counts) == {len(others)} and references == as_if_absent, limit
+    lead_counts, lead_references = _walk(api_client(case_personas.psd_lead), f"{BASE}{path}", 2, **params)
+    assert set(lead_counts) == {len(others) + 1} and ppda_case.reference in lead_references

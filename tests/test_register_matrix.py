@@ -194,7 +194,7 @@ def test_people_outside_the_register_get_404_for_every_post_and_nothing_is_writt
             continue
         assert client.post(world.url(route), data).status_code == 404, route.name
     for name in ("register", "register_csv", "response_list", "committee_list"):
-        page = client.get(reverse(f"recommendations:{name}")).content.decode("utf-8-sig")
+        page = client.get(reverse(f"recommendations:{name}")).getvalue().decode("utf-8-sig")
         assert SECRET_REFERENCE not in page and "Joint Audit Committee" not in page, name
     assert client.post(reverse("recommendations:response_start"), data).status_code == 404
     world.tracking.refresh_from_db()

@@ -350,7 +350,7 @@ class Crawl:
             assert response.status_code in (302, 404, 405), (url, data, response.status_code)
             return
         self.read += 1
-        text = reader_text(response["Content-Type"], response.content)
+        text = reader_text(response["Content-Type"], response.getvalue())
         self.found += [f"{url} {data or ''}: ...{leak}..." for leak in leaks(text)]
 
 

@@ -2,9 +2,10 @@
 
 Scoped by cases/access.py like the pages: anyone outside a case gets 404 {"detail": "Not found"},
 whether or not it exists, and an excluded person's attempt alerts the PSD lead silently.
-"""
 
-from __future__ import annotations
+The list and search are paged in the database (`limit` and `offset`); the count and the slices are
+taken from the visible cases alone, so a case locked to the caller moves no count and no page.
+"""
 
 import datetime as dt
 from typing import Annotated, cast
@@ -12,8 +13,10 @@ from typing import Annotated, cast
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from oversight.forms import NO_NUL
+from oversight.recommendations.api import Pagination  # the API's one limit-and-offset paging
 
 from . import access, services
 from .models import Arrival, Case, CaseQuerySet, CaseStatus, ConductStatus, CriminalStatus, Subject, TeamMember
@@ -39,11 +42,6 @@ class CaseOut(Schema):
     criminal_status: CriminalStatus = Field(description="The criminal track, kept apart from the conduct track")
     conduct_status: ConductStatus
     closed_on: dt.date | None
-
-
-class CaseListOut(Schema):
-    count: int
-    items: list[CaseOut]
 
 
 class SubjectOut(Schema):
@@ -92,31 +90,33 @@ class CaseFilters(Schema):
     arrival: Arrival | None = None
 
 
-def _listing(cases: CaseQuerySet, filters: CaseFilters) -> dict[str, object]:
+def _listing(cases: CaseQuerySet, filters: CaseFilters) -> CaseQuerySet:
+    """The visible cases matching the filters, newest first as on the case list page."""
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.arrival:
         cases = cases.filter(arrival=filters.arrival)
-    items = list(cases.select_related("force"))
-    return {"count": len(items), "items": items}
+    return cases.select_related("force").order_by("-received_on", "-pk")
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-@router.get("/", response=CaseListOut, summary="The PPDA cases you may see")
-def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, object]:
+@router.get("/", response=list[CaseOut], summary="The PPDA cases you may see")
+@paginate(Pagination)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CaseQuerySet:
     """Cases whose team you are on, or all of your force's if you lead professional standards."""
     return _listing(access.visible_cases(_user(request)), filters)
 
 
-@router.get("/search", response=CaseListOut, summary="Search the PPDA cases you may see")
+@router.get("/search", response=list[CaseOut], summary="Search the PPDA cases you may see")
+@paginate(Pagination)
 def search(
     request: HttpRequest,
     q: Query[Annotated[str, Field(max_length=SEARCH_MAX_LENGTH, pattern=NO_NUL)]],
     filters: Query[CaseFilters],
-) -> dict[str, object]:
+) -> CaseQuerySet:
     """By case reference, victim's name, or subject's name or staff number (at least 2 characters)."""
     return _listing(search_cases(_user(request), q), filters)
 

@@ -7,6 +7,7 @@ not make a change gets 403. Errors are turned into responses by the handlers in 
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -65,8 +66,9 @@ def report_detail(request: HttpRequest, report_id: int) -> Report:
     return get_object_or_404(reports, pk=report_id)
 
 
-def filter_register(records: TrackingRecordQuerySet, filters: RegisterFilters) -> list[TrackingRecord]:
-    """The records matching the filters, through the register page's own filtering, by due date."""
+def filter_register(records: TrackingRecordQuerySet, filters: RegisterFilters) -> TrackingRecordQuerySet:
+    """The records matching the filters, through the register page's own filtering, by due date: a
+    query, so the pagination counts and slices it in the database."""
     register = filtering.RegisterFilters(
         organisation=filters.organisation,
         report=filters.report,
@@ -78,13 +80,15 @@ def filter_register(records: TrackingRecordQuerySet, filters: RegisterFilters) -
         owner=filters.owner,
         overdue=filtering.OVERDUE_DUE if filters.overdue else "",
     )
-    return [row.record for row in register.rows(records)]
+    return register.records(records, timezone.localdate())
 
 
 @router.get("/tracking", response=list[TrackingOut], summary="List tracking records you can see")
 @paginate(Pagination)
-def list_tracking(request: HttpRequest, filters: Query[RegisterFilters]) -> list[TrackingRecord]:
-    """The register: tracking records of the organisations whose register you may read, by due date."""
+def list_tracking(request: HttpRequest, filters: Query[RegisterFilters]) -> TrackingRecordQuerySet:
+    """The register: tracking records of the organisations whose register you may read, by due date.
+
+    Paged: `limit` and `offset` choose the page; `count` is the number matching the filters."""
     return filter_register(access.visible_tracking_records(request.user), filters)
 
 

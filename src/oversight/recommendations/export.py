@@ -3,6 +3,9 @@
 Both open cleanly in Excel: the CSV starts with a byte-order mark (else Excel reads UTF-8 as
 Windows-1252 and mangles names and dashes); the workbook has column widths, wrapped text, an
 auto-filter and frozen headings, and says which filters made it and when it was exported.
+
+Rows come in as an iterable, read from the database in chunks: the CSV is streamed line by line;
+the workbook is built from the rows as they come (openpyxl writes the file at the end).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -30,6 +33,8 @@ WIDTHS = {"Item text": 60, "Report": 36, "RAG reason": 32, "Organisation": 24, "
           "Kind of item": 18, "Kind of report": 18, "Sign-off": 22, "Deadline as written": 20}  # fmt: skip
 DEFAULT_WIDTH = 13
 BOM = "\ufeff"
+# Records read from the database at a time while exporting.
+CHUNK_SIZE = 500
 
 Cell = str | int | dt.date | None
 
@@ -62,14 +67,23 @@ def filename(extension: str, today: dt.date | None = None) -> str:
     return f"recommendation-register-{(today or dt.date.today()).isoformat()}.{extension}"
 
 
-def to_csv(rows: Sequence[Row]) -> str:
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+class _Line:
+    """A file-like object whose `write` hands back the line the CSV writer wrote."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
+    """The CSV, a line at a time: byte-order mark and headings, then one line a row."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(["" if value is None else _safe(value) for value in row_values(row)])
-    return buffer.getvalue()
+        yield writer.writerow(["" if value is None else _safe(value) for value in row_values(row)])
+
+
+def to_csv(rows: Iterable[Row]) -> str:
+    return "".join(csv_lines(rows))
 
 
 def _lay_out(sheet: Worksheet, rows: int) -> None:
@@ -100,7 +114,7 @@ def _about(sheet: Worksheet, filters: Sequence[tuple[str, str]], exported_on: dt
     sheet.column_dimensions["B"].width = 60
 
 
-def to_xlsx(rows: Sequence[Row], filters: Sequence[tuple[str, str]] = (), exported_on: dt.date | None = None) -> bytes:
+def to_xlsx(rows: Iterable[Row], filters: Sequence[tuple[str, str]] = (), exported_on: dt.date | None = None) -> bytes:
     """The register sheet, and an "About this export" sheet naming the filters and the export date."""
     exported_on = exported_on or dt.date.today()
     workbook = Workbook()
@@ -108,10 +122,12 @@ def to_xlsx(rows: Sequence[Row], filters: Sequence[tuple[str, str]] = (), export
     assert sheet is not None
     sheet.title = "Register"
     sheet.append(COLUMNS)
+    count = 0
     for row in rows:
         sheet.append([_safe(value) for value in row_values(row)])
-    _lay_out(sheet, len(rows))
-    _about(workbook.create_sheet("About this export"), filters, exported_on, len(rows))
+        count += 1
+    _lay_out(sheet, count)
+    _about(workbook.create_sheet("About this export"), filters, exported_on, count)
     filter_words = "; ".join(f"{heading}: {label}" for heading, label in filters) or "no filters"
     workbook.properties.title = "Recommendation register"
     workbook.properties.description = f"Exported on {exported_on:%-d %B %Y} with {filter_words}."

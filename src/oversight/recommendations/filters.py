@@ -1,22 +1,26 @@
-"""Filtering and sorting the register from GET parameters; the page and its exports share it.
+"""Filtering and sorting the register from GET parameters; the page, its exports and the API share it.
 
-Database filters narrow the scoped QuerySet first; RAG is computed per record, so the RAG filter
-and every sort run in Python on the rows that remain.
+Everything happens in the database: the filters (RAG and overdue too, through `with_rag`), every
+sort (recommendations/expressions.py), the count and the paging. Python builds a `Row` only for
+the records it shows or writes out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import Q
+from django.db.models.expressions import OrderBy
 from django.http import QueryDict
 
 from oversight.lib.rag import Rag
 from oversight.organisations.models import Organisation
 
+from . import expressions
 from .models import (
     ItemKind,
     Report,
@@ -30,8 +34,6 @@ from .models import (
 OVERDUE_DUE, OVERDUE_REVIEW = "due", "review"
 OVERDUE_CHOICES = [(OVERDUE_DUE, "Past its due date"), (OVERDUE_REVIEW, "Quarterly review overdue")]
 RAG_CHOICES = [(rag.value, rag.value.title()) for rag in Rag]
-RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
-STATUS_ORDER = {value: index for index, value in enumerate(TrackingStatus.values)}
 
 
 @dataclass(frozen=True)
@@ -53,17 +55,13 @@ class Row:
         )  # fmt: skip
 
 
-def _reference_key(row: Row) -> tuple[str, str, int]:
-    item = row.record.item
-    return (item.reference or "~", item.number.zfill(6), item.pk)
-
-
-SORTS: dict[str, tuple[str, Callable[[Row], Any]]] = {
-    "due": ("Due date", lambda row: (row.record.due_on is None, row.record.due_on or dt.date.min, row.record.pk)),
-    "reference": ("Reference", _reference_key),
-    "rag": ("RAG", lambda row: (RAG_ORDER[row.rag], row.record.due_on or dt.date.max)),
-    "status": ("Local status", lambda row: (STATUS_ORDER.get(row.record.status, 99), row.record.pk)),
-    "organisation": ("Organisation", lambda row: (row.record.organisation.name, _reference_key(row))),
+# Each sort's label and its database ordering, ascending or descending.
+SORTS: dict[str, tuple[str, Callable[[bool], list[OrderBy]]]] = {
+    "due": ("Due date", expressions.by_due),
+    "reference": ("Reference", expressions.by_reference),
+    "rag": ("RAG", expressions.by_rag),
+    "status": ("Local status", expressions.by_status),
+    "organisation": ("Organisation", expressions.by_organisation),
 }
 DEFAULT_SORT = "due"
 
@@ -144,15 +142,19 @@ class RegisterFilters:
             records = records.review_overdue(today)
         return records
 
-    def rows(self, records: TrackingRecordQuerySet, today: dt.date | None = None) -> list[Row]:
-        """The filtered, sorted rows: exactly what the page lists and the exports contain."""
+    def records(self, records: TrackingRecordQuerySet, today: dt.date | None = None) -> TrackingRecordQuerySet:
+        """The filtered, sorted records, as a query: what the page lists (a page of it) and the exports
+        contain (all of it, in chunks). Ready to build `Row`s from: related rows joined, RAG annotated."""
         today = today or dt.date.today()
-        queryset = self.filter_queryset(records, today).with_related()
-        rows = [Row.of(record, today) for record in queryset]
+        queryset = self.filter_queryset(records.with_rag(today), today)
         if self.rag:
-            rows = [row for row in rows if row.rag == self.rag]
-        rows.sort(key=SORTS[self.sort][1], reverse=self.descending)
-        return rows
+            queryset = queryset.filter(Q(rag_value=self.rag))  # an annotation: Q keeps the type checker out
+        return queryset.with_related().order_by(*SORTS[self.sort][1](self.descending))
+
+
+def rows_of(records: Iterable[TrackingRecord], today: dt.date | None = None) -> list[Row]:
+    today = today or dt.date.today()
+    return [Row.of(record, today) for record in records]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from oversight.lib.deadlines import DeadlineKind, DeadlinePhraseError, due_date_from_phrase, last_day_of_period
@@ -215,10 +216,39 @@ class TrackingRecordQuerySet(models.QuerySet["TrackingRecord"]):
         return self.filter(organisation=organisation)
 
     def with_related(self) -> TrackingRecordQuerySet:
-        return self.select_related("item", "item__report", "organisation", "owner").annotate(
-            last_progress_at=models.Max("updates__written_at"),
-            slip_count=models.Count("extensions", filter=SLIP, distinct=True),
+        """What a register row shows, in one query: subqueries rather than joins and GROUP BY, so the
+        database can still sort and page the rows before it works these out for one page."""
+        slips = ExtensionRequest.objects.filter(
+            tracking=models.OuterRef("pk"), decision=ExtensionDecision.APPROVED, kind=ExtensionKind.EXTENSION
         )
+        return (
+            self.select_related("item", "item__report", "organisation", "owner")
+            .with_progress()
+            .annotate(
+                slip_count=Coalesce(
+                    models.Subquery(
+                        slips.order_by().values("tracking").annotate(n=models.Count("pk")).values("n"),
+                        output_field=models.IntegerField(),
+                    ),
+                    0,
+                ),
+            )
+        )
+
+    def with_progress(self) -> TrackingRecordQuerySet:
+        """`last_progress_at`: when the latest progress update was written (None without one)."""
+        if "last_progress_at" in self.query.annotations:
+            return self
+        latest = ProgressUpdate.objects.filter(tracking=models.OuterRef("pk")).order_by("-written_at")
+        return self.annotate(last_progress_at=models.Subquery(latest.values("written_at")[:1]))
+
+    def with_rag(self, today: dt.date | None = None) -> TrackingRecordQuerySet:
+        """`rag_value`, `overdue_flag`, `review_overdue_flag` and `urgent_flag` worked out by the
+        database, by the rule `rag`, `is_overdue`, `is_review_overdue` and `is_urgent` apply in Python,
+        so the register can filter, count, sort and page on them (recommendations/expressions.py)."""
+        from .expressions import rag_annotations  # it builds on this module's choices
+
+        return self.with_progress().annotate(**rag_annotations(today or dt.date.today()))
 
 
 class TrackingRecord(models.Model):
@@ -323,8 +353,7 @@ class TrackingRecord(models.Model):
         """The step that returned the item with reasons, while it stays returned."""
         if self.signoff != SignoffStage.RETURNED:
             return None
-        returns = (TransitionAction.RETURN_TO_OWNER, TransitionAction.RETURN_FROM_HMICFRS)
-        return self.transitions.filter(action__in=returns).select_related("by").order_by("-at", "-pk").first()
+        return self.transitions.filter(action__in=RETURNS).select_related("by").order_by("-at", "-pk").first()
 
     def status_on(self, day: dt.date) -> tuple[str, str]:
         """(status, sign-off stage) as they stood at the end of `day`, from the transition history."""
@@ -345,6 +374,10 @@ class TransitionAction(models.TextChoices):
     SIGN_OFF = "sign_off", "Signed off by HMICFRS"
     RETURN_FROM_HMICFRS = "return_from_hmicfrs", "Returned by HMICFRS"
     REOPEN = "reopen", "Reopened"
+
+
+# The steps that hand an item back with reasons.
+RETURNS = (TransitionAction.RETURN_TO_OWNER, TransitionAction.RETURN_FROM_HMICFRS)
 
 
 class ImmutableModel(models.Model):

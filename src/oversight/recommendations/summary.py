@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
+from django.db import models
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -13,8 +14,8 @@ from oversight.lib.rag import Rag
 from oversight.organisations.access import AnyUser
 
 from . import access
-from .filters import OVERDUE_DUE, OVERDUE_REVIEW, Row
-from .models import SignoffStage, TrackingRecord, TrackingStatus
+from .filters import OVERDUE_DUE, OVERDUE_REVIEW
+from .models import RETURNS, SignoffStage, TrackingRecord, TrackingRecordQuerySet, TrackingStatus, Transition
 
 # The liaison officer sees reviews coming up in the next fortnight, as well as those overdue.
 REVIEWS_AHEAD_DAYS = 14
@@ -69,9 +70,12 @@ def _label(record: TrackingRecord) -> str:
 
 
 def _returned(user: AnyUser) -> Queue:
+    """Each item returned to the person, with the step that returned it (prefetched: one query for all)."""
+    steps = Transition.objects.filter(action__in=RETURNS).select_related("by").order_by("-at", "-pk")
+    records = access.returned_to(user).select_related("item__report", "organisation").order_by("pk")
     entries = []
-    for record in access.returned_to(user).select_related("item__report", "organisation").order_by("pk"):
-        returned = record.latest_return()
+    for record in records.prefetch_related(Prefetch("transitions", steps)):
+        returned = next(iter(record.transitions.all()), None)  # only the returns were prefetched, latest first
         reason = f"{returned.get_action_display()}: {returned.reason}" if returned else ""
         entries.append(Entry(_label(record), _tracking_url(record), reason))
     return Queue("Returned to you", entries)
@@ -114,30 +118,40 @@ def work_queues(user: AnyUser, today: dt.date | None = None) -> list[Queue]:
     return [queue for queue in queues if queue.entries]
 
 
+def _counts(records: TrackingRecordQuerySet, user: AnyUser, today: dt.date) -> dict[str, int]:
+    """Open items by RAG, flag and owner, counted by the database in one query (with_rag)."""
+    mine = Q(owner_id=user.pk)
+    return (
+        records.open()
+        .with_rag(today)
+        .aggregate(
+            open=models.Count("pk"),
+            **{rag.value: models.Count("pk", filter=Q(rag_value=rag.value)) for rag in Rag},
+            overdue=models.Count("pk", filter=Q(overdue_flag=True)),
+            review_overdue=models.Count("pk", filter=Q(review_overdue_flag=True)),
+            pending=models.Count("pk", filter=Q(status=TrackingStatus.PENDING_SIGNOFF)),
+            owned=models.Count("pk", filter=mine),
+        )
+    )
+
+
 def register_summary(user: AnyUser, today: dt.date | None = None) -> dict[str, object]:
     """Empty for someone with no register; otherwise open items by RAG, flags and their own work."""
     records = access.visible_tracking_records(user)
     if not user.is_authenticated or not records.exists():
         return {}
     today = today or dt.date.today()
-    rows = [Row.of(record, today) for record in records.open().with_related()]
-    by_rag = Counter(row.rag for row in rows)
+    counts = _counts(records, user, today)
     return {
-        "open": Count("Open items", len(rows), _register_url(open=1)),
-        "rag": [Count(rag.value.title(), by_rag[rag], _register_url(open=1, rag=rag.value), rag.value) for rag in Rag],
-        "flags": [
-            Count("Past their due date", sum(row.overdue for row in rows), _register_url(overdue=OVERDUE_DUE)),
-            Count(
-                "Quarterly review overdue",
-                sum(row.review_overdue for row in rows),
-                _register_url(overdue=OVERDUE_REVIEW),
-            ),
-            Count(
-                "Pending sign-off",
-                sum(row.record.status == TrackingStatus.PENDING_SIGNOFF for row in rows),
-                _register_url(status=TrackingStatus.PENDING_SIGNOFF),
-            ),
+        "open": Count("Open items", counts["open"], _register_url(open=1)),
+        "rag": [
+            Count(rag.value.title(), counts[rag.value], _register_url(open=1, rag=rag.value), rag.value) for rag in Rag
         ],
-        "yours": _yours(user, sum(row.record.owner_id == user.pk for row in rows)),
+        "flags": [
+            Count("Past their due date", counts["overdue"], _register_url(overdue=OVERDUE_DUE)),
+            Count("Quarterly review overdue", counts["review_overdue"], _register_url(overdue=OVERDUE_REVIEW)),
+            Count("Pending sign-off", counts["pending"], _register_url(status=TrackingStatus.PENDING_SIGNOFF)),
+        ],
+        "yours": _yours(user, counts["owned"]),
         "queues": work_queues(user, today),
     }

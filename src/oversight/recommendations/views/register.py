@@ -1,29 +1,50 @@
-"""The register: the tracking records a person may see, filtered, sorted and exported."""
+"""The register: the tracking records a person may see, filtered, sorted, paged and exported.
+
+The database filters, sorts, counts and pages (filters.py); the page builds the rows of one page,
+and the exports read the same ordered query in chunks, the CSV streamed as it is written.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from oversight.lib.labels import in_sentence
 from oversight.request import AuthedRequest
 
 from .. import access, export
-from ..filters import OVERDUE_CHOICES, RAG_CHOICES, SORTS, FilterOptions, RegisterFilters, Row, selected_labels
-from ..models import ItemKind, ReportKind, SignoffStage, TrackingStatus
+from ..filters import (
+    OVERDUE_CHOICES,
+    RAG_CHOICES,
+    SORTS,
+    FilterOptions,
+    RegisterFilters,
+    Row,
+    rows_of,
+    selected_labels,
+)
+from ..models import ItemKind, ReportKind, SignoffStage, TrackingRecordQuerySet, TrackingStatus
 
 PAGE_SIZE = 50
 
 
-def _filtered(request: AuthedRequest) -> tuple[RegisterFilters, list[Row]]:
+def _filtered(request: AuthedRequest) -> tuple[RegisterFilters, TrackingRecordQuerySet]:
     filters = RegisterFilters.from_query(request.GET)
-    return filters, filters.rows(access.visible_tracking_records(request.user))
+    return filters, filters.records(access.visible_tracking_records(request.user), timezone.localdate())
+
+
+def _rows_in_chunks(records: TrackingRecordQuerySet) -> Iterator[Row]:
+    today = timezone.localdate()
+    return (Row.of(record, today) for record in records.iterator(chunk_size=export.CHUNK_SIZE))
 
 
 def _sort_headers(filters: RegisterFilters) -> dict[str, dict[str, str]]:
@@ -67,15 +88,16 @@ def _select_fields(filters: RegisterFilters, options: FilterOptions) -> list[dic
 
 
 def register(request: AuthedRequest) -> HttpResponse:
-    filters, rows = _filtered(request)
+    filters, records = _filtered(request)
     options = FilterOptions.for_records(access.visible_tracking_records(request.user))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page: Page[Any] = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = rows_of(page.object_list, timezone.localdate())
     query = urlencode(filters.params())
     context = {
         "filters": filters,
         "options": options,
         "page": page,
-        "count": len(rows),
+        "count": page.paginator.count,
         "query": query,
         "sort_headers": _sort_headers(filters),
         "sort_caption": f"{in_sentence(SORTS[filters.sort][0])}, {'descending' if filters.descending else 'ascending'}",
@@ -86,23 +108,24 @@ def register(request: AuthedRequest) -> HttpResponse:
     return render(request, "recommendations/register.html", context)
 
 
-def _download(content: str | bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def _download(response: HttpResponseBase, name: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def register_csv(request: AuthedRequest) -> HttpResponse:
-    _, rows = _filtered(request)
-    return _download(export.to_csv(rows), "text/csv; charset=utf-8", export.filename("csv"))
+def register_csv(request: AuthedRequest) -> HttpResponseBase:
+    _, records = _filtered(request)
+    response = StreamingHttpResponse(export.csv_lines(_rows_in_chunks(records)), content_type="text/csv; charset=utf-8")
+    return _download(response, export.filename("csv"))
 
 
-def register_xlsx(request: AuthedRequest) -> HttpResponse:
-    filters, rows = _filtered(request)
+def register_xlsx(request: AuthedRequest) -> HttpResponseBase:
+    filters, records = _filtered(request)
     options = FilterOptions.for_records(access.visible_tracking_records(request.user))
     described = [(heading, label) for heading, label, _ in selected_labels(filters, options)]
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(export.to_xlsx(rows, described), content_type, export.filename("xlsx"))
+    workbook = export.to_xlsx(_rows_in_chunks(records), described)
+    return _download(HttpResponse(workbook, content_type=content_type), export.filename("xlsx"))
 
 
 urlpatterns = [
