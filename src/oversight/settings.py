@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "oversight.ingest",
     "oversight.returns",
     "oversight.coding",
+    "oversight.backups",
     "oversight.api",
 ]
 
