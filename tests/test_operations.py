@@ -219,3 +219,35 @@ def test_web_processes_recover_when_postgresql_drops_their_connections() -> None
     result = _run(_RESTART.replace("ADMIN_URL", repr(f"{url}/postgres")), env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[200, 200, 200] True"
+
+
+_TORN = """
+import django, psycopg
+django.setup()
+from django.contrib.auth.models import User
+from django.db import Error, connection, transaction
+try:
+    with transaction.atomic():
+        User.objects.create(username="torn.one")
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+        User.objects.create(username="torn.two")
+except Error as error:
+    print("refused", type(error).__name__)
+connection.close()
+print(User.objects.filter(username__startswith="torn.").count())
+"""
+
+
+@pytest.mark.django_db
+def test_a_change_cut_off_by_a_restart_leaves_nothing_half_written() -> None:
+    """The server goes away between two writes of one transaction: neither is kept."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL server restart; SQLite has no server")
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    env = {**PRODUCTION, "ALLOWED_HOSTS": "testserver", "DATABASE_URL": f"{url}/{connection.settings_dict['NAME']}"}
+    result = _run(_TORN.replace("ADMIN_URL", repr(f"{url}/postgres")), env)
+    assert result.returncode == 0, result.stderr
+    refused, count = result.stdout.strip().splitlines()
+    assert refused.startswith("refused ")
+    assert count == "0"
