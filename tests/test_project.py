@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.personas import Personas
 
-OPEN_WITHOUT_LOGIN = {"accounts:login", "healthz"}
+OPEN_WITHOUT_LOGIN = {"accounts:login", "healthz", "readyz"}
 
 
 def _all_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:

@@ -30,7 +30,9 @@ def _required(name: str) -> str:
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
     ALLOWED_HOSTS = _required("ALLOWED_HOSTS").split(",")
-    DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60)}
+    # Connections are kept for a minute and checked before each request reuses one, so a database
+    # restart costs the requests made while it is down, not the first one after it is back.
+    DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
     DEBUG = False
 else:
     # A fixed key for local use only: production refuses to start without its own.
@@ -78,10 +80,12 @@ INSTALLED_APPS = [
     "oversight.ingest",
     "oversight.returns",
     "oversight.coding",
+    "oversight.backups",
     "oversight.api",
 ]
 
 MIDDLEWARE = [
+    "oversight.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "oversight.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -141,8 +145,15 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
-SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000)) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION and os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = PRODUCTION and os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
+# The header the reverse proxy sets to "https" (and strips from what clients send); empty when
+# nothing sits in front (TLS ends at the web process itself).
+_PROXY_SSL_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if PRODUCTION and _PROXY_SSL_HEADER else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -194,6 +205,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oversight@localhost")
 # The address people reach Oversight at, for links in emails (no request to take it from in a job).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Origins other than the request's own host that may post forms (comma-separated, with scheme).
+CSRF_TRUSTED_ORIGINS = [origin for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -202,10 +215,21 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# `json` for one JSON object a line (time, level, logger, message, request id; oversight/logs.py),
+# with a line per request; `text` for people reading a terminal.
+LOG_FORMAT = os.environ.get("OVERSIGHT_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("OVERSIGHT_LOG_FORMAT must be text or json")
+LOG_REQUESTS = LOG_FORMAT == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "oversight.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "oversight.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

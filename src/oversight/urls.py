@@ -9,6 +9,7 @@ from .api.urls import urls as api_urls
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("oversight.accounts.urls")),
     path("organisations/", include("oversight.organisations.urls")),

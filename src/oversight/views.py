@@ -1,11 +1,16 @@
-"""The home page, the health check and the error pages."""
+"""The home page, the health checks and the error pages."""
+
+import logging
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from oversight.cases.summary import case_summary
 from oversight.recommendations.summary import register_summary
@@ -23,13 +28,34 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+logger = logging.getLogger(__name__)
+
+
 @login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answers without login, for load balancers: is the process up and the database reachable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness, without login: the process answers. It asks nothing of the database, so a database
+    restart makes processes unready (`readyz`) rather than getting them killed and restarted."""
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness, without login, for load balancers: the database answers and the task queue's
+    table can be read (how many jobs wait, how many failed); 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        queue = DBTaskResult.objects.aggregate(
+            waiting=Count("pk", filter=Q(status=TaskResultStatus.READY)),
+            failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
+        )
+    except DatabaseError as error:
+        # The error's type only: a database error's message can quote a row's values.
+        logger.warning("Not ready: the database or the task queue is unreachable (%s)", type(error).__name__)
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "queue": queue})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
