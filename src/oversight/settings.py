@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "oversight.grants",
     "oversight.ingest",
     "oversight.returns",
+    "oversight.protection",
     "oversight.coding",
     "oversight.api",
 ]
