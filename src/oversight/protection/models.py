@@ -275,8 +275,12 @@ class Measure(models.Model):
     made_at = models.DateTimeField(null=True, blank=True, help_text="When given, issued or made")
     served_at = models.DateTimeField(null=True, blank=True)
     hearing_at = models.DateTimeField(null=True, blank=True, help_text="A notice: when its order is to be heard")
+    hearing_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="A notice: the latest its order may be heard, under the rule (the clock)"
+    )
     ends_on = models.DateField(null=True, blank=True, help_text="The last day it has effect (bail: return date)")
     until_further_order = models.BooleanField(default=False)
+    renewal_on = models.DateField(null=True, blank=True, help_text="When it is to be reviewed or renewed, if set")
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -479,6 +483,7 @@ class Breach(models.Model):
         ordering = ["-reported_at", "-pk"]
         verbose_name_plural = "breaches"
         constraints = [
+            models.UniqueConstraint(fields=["measure", "reported_at"], name="one_breach_report_a_moment"),
             models.CheckConstraint(
                 condition=~Q(response="no_action") | ~Q(no_action_reason=""), name="breach_no_action_has_reason"
             ),
