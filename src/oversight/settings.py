@@ -116,6 +116,7 @@ TEMPLATES = [
                 "oversight.grants.context_processors.grants_navigation",
                 "oversight.ingest.context_processors.ingest_navigation",
                 "oversight.returns.context_processors.returns_navigation",
+                "oversight.protection.context_processors.protection_navigation",
             ],
         },
     },

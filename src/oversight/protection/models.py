@@ -232,8 +232,28 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
     def in_force(self) -> MeasureQuerySet:
         return self.filter(status=MeasureStatus.IN_FORCE)
 
-    def notices_awaiting_hearing(self) -> MeasureQuerySet:
-        return self.filter(measure_type__is_notice=True, status=MeasureStatus.IN_FORCE, hearing_at__isnull=False)
+    def notices_awaiting_order(self) -> MeasureQuerySet:
+        """Notices still in force: their order is yet to be heard (the hearing clock runs)."""
+        return self.filter(measure_type__is_notice=True, status=MeasureStatus.IN_FORCE)
+
+    def hearing_overdue(self, now: dt.datetime) -> MeasureQuerySet:
+        """Notices in force whose order should already have been heard under the rule."""
+        return self.notices_awaiting_order().filter(hearing_due_at__lt=now)
+
+    def ending_within(self, today: dt.date, days: int) -> MeasureQuerySet:
+        """In force and ending (or, for bail, returning) from today to `days` ahead: to extend, renew or end."""
+        return self.in_force().filter(ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=days))
+
+    def past_end(self, today: dt.date) -> MeasureQuerySet:
+        """Still recorded as in force after their last day: to be ended, extended or corrected."""
+        return self.in_force().filter(ends_on__lt=today)
+
+    def renewal_due(self, today: dt.date, days: int) -> MeasureQuerySet:
+        return self.in_force().filter(renewal_on__lte=today + dt.timedelta(days=days))
+
+    def victim_not_told_made(self) -> MeasureQuerySet:
+        """Measures whose victim has not been recorded as told that it was made."""
+        return self.exclude(notifications__about="made")
 
 
 class Measure(models.Model):
