@@ -51,7 +51,7 @@ def test_the_journey_of_the_issue(protection: ProtectionWorld) -> None:
     assert client.get(reverse("protection:new")).status_code == 200
     yesterday, before = TODAY - dt.timedelta(days=1), TODAY - dt.timedelta(days=2)
     notice = {
-        "force": str(protection.public.force_id), "kind": "dvpn", "reference": "J-DVPN",
+        "force": str(protection.public.force_id), "kind": "dvpn", "measure_reference": "J-DVPN",
         "restrained_name": "Paul Black",
         "victim_name": "Ann Black", "conditions": "Not to contact Ann Black", "authority": "police",
         "authorised_by_rank": "Supt", **date("made_on", before), "made_time": "09:30",
@@ -60,7 +60,7 @@ def test_the_journey_of_the_issue(protection: ProtectionWorld) -> None:
     dvpn = Measure.objects.get(reference="J-DVPN")
     assert response.status_code == 302 and response["Location"] == reverse("protection:measure", args=[dvpn.pk])
     order = {
-        "force": str(protection.public.force_id), "kind": "dvpo", "reference": "J-DVPO", "notice": str(dvpn.pk),
+        "force": str(protection.public.force_id), "kind": "dvpo", "measure_reference": "J-DVPO", "notice": str(dvpn.pk),
         "restrained_name": "Paul Black", "victim_name": "Ann Black", "authority": "court",
         "court": "Birmingham Magistrates' Court", **date("made_on", yesterday), "made_time": "10:00",
         **date("ends_on", yesterday + dt.timedelta(days=34)),
@@ -110,7 +110,7 @@ def test_the_journey_of_the_issue(protection: ProtectionWorld) -> None:
 
 def test_an_unauthorised_rank_is_refused_on_the_page_with_its_source(protection: ProtectionWorld) -> None:
     data = {
-        "force": str(protection.public.force_id), "kind": "dvpn", "reference": "R-1", "restrained_name": "A",
+        "force": str(protection.public.force_id), "kind": "dvpn", "measure_reference": "R-1", "restrained_name": "A",
         "victim_name": "B", "authority": "police", "authorised_by_rank": "Insp", **date("made_on", TODAY),
         "made_time": "00:01",
     }  # fmt: skip

@@ -231,4 +231,5 @@ DEMO_LOADERS = [
     "oversight.recommendations.demo.workforce",
     "oversight.grants.demo",
     "oversight.returns.demo",
+    "oversight.protection.demo",
 ]

@@ -48,7 +48,7 @@ def moment(day: dt.date | None, time_text: str, name: str) -> dt.datetime | None
     return timezone.make_aware(dt.datetime.combine(day, dt.time(int(match[1]), int(match[2]))))
 
 
-class VersionForm(forms.Form):
+class VersionForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -59,7 +59,8 @@ def lines(text: str) -> list[str]:
 class MeasureForm(GovukFormMixin, forms.Form):
     force = forms.ModelChoiceField(label="Force", queryset=Organisation.objects.none())
     kind = forms.ChoiceField(label="Type of measure", choices=MeasureKind.choices)
-    reference = forms.CharField(label="Your reference", max_length=60)
+    # Named for what it is, the force's own reference for the measure: not a PPDA case's reference.
+    measure_reference = forms.CharField(label="Your reference for the measure", max_length=60)
     notice = forms.ModelChoiceField(
         label="The notice it follows (optional)", queryset=Measure.objects.none(), required=False,
         help_text="For a DVPO or DAPO made after a notice: the notice then ends",
@@ -123,7 +124,8 @@ class MeasureForm(GovukFormMixin, forms.Form):
         protected = [services.ProtectedDraft(data["victim_name"], data.get("victim_relationship", ""))]
         protected += [services.ProtectedDraft(name, is_victim=False) for name in lines(data.get("others", ""))]
         return services.MeasureDraft(
-            force=force, kind=data["kind"], reference=data["reference"], restrained_name=data["restrained_name"],
+            force=force, kind=data["kind"], reference=data["measure_reference"],
+            restrained_name=data["restrained_name"],
             restrained_person=person, made_at=made_at, protected=protected,
             conditions=lines(data.get("conditions", "")),
             authority=data["authority"], authorised_by_name=data.get("authorised_by_name", ""),
@@ -135,7 +137,7 @@ class MeasureForm(GovukFormMixin, forms.Form):
         )  # fmt: skip
 
 
-class ServeForm(GovukFormMixin, VersionForm):
+class ServeForm(VersionForm):
     served_on = GovukDateField(label="Date served")
     served_time = time_field("Time served")
 
@@ -145,7 +147,7 @@ class ServeForm(GovukFormMixin, VersionForm):
         return served
 
 
-class VaryForm(GovukFormMixin, VersionForm):
+class VaryForm(VersionForm):
     varied_on = GovukDateField(label="Date varied")
     add = text_area("Conditions added, one on each line (optional)", required=False)
     remove = forms.MultipleChoiceField(
@@ -153,13 +155,13 @@ class VaryForm(GovukFormMixin, VersionForm):
     )
     reason = text_area("Why it was varied", max_length=TEXT)
 
-    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, measure: Measure | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        current = measure.conditions.filter(removed_on__isnull=True)
+        current = measure.conditions.filter(removed_on__isnull=True) if measure else []
         self.fields["remove"].choices = [(str(c.pk), c.text) for c in current]  # type: ignore[attr-defined]
 
 
-class ExtendForm(GovukFormMixin, VersionForm):
+class ExtendForm(VersionForm):
     authority = forms.ChoiceField(
         label="Who authorised the extension?", choices=Authority.choices, widget=forms.RadioSelect
     )
@@ -177,7 +179,7 @@ class ExtendForm(GovukFormMixin, VersionForm):
         )
 
 
-class EndForm(GovukFormMixin, VersionForm):
+class EndForm(VersionForm):
     ended_on = GovukDateField(label="Date it ended")
     reason = text_area("Why it ended", max_length=SHORT_TEXT)
 
@@ -215,7 +217,7 @@ class BreachForm(GovukFormMixin, forms.Form):
 RESPONSES = [(value, label) for value, label in Response.choices if value]
 
 
-class ResponseForm(GovukFormMixin, VersionForm):
+class ResponseForm(VersionForm):
     response = forms.ChoiceField(label="What did the police do?", choices=RESPONSES, widget=forms.RadioSelect)
     responded_on = GovukDateField(label="Date (of the arrest, if arrested)")
     responded_time = time_field("Time")
@@ -227,12 +229,12 @@ class ResponseForm(GovukFormMixin, VersionForm):
         return at
 
 
-class ChargeForm(GovukFormMixin, VersionForm):
+class ChargeForm(VersionForm):
     charged_on = GovukDateField(label="Date charged")
     charge = forms.CharField(label="Charge", max_length=300)
 
 
-class OutcomeForm(GovukFormMixin, VersionForm):
+class OutcomeForm(VersionForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect)
     outcome_on = GovukDateField(label="Date of the outcome (not needed while pending)", required=False)
 
@@ -283,7 +285,7 @@ class UnusedPowerForm(GovukFormMixin, forms.Form):
         )  # fmt: skip
 
 
-class ToldForm(GovukFormMixin, VersionForm):
+class ToldForm(VersionForm):
     told_on = GovukDateField(label="Date the victim was told")
     told_time = time_field("Time")
     method = forms.ChoiceField(label="How?", choices=ContactMethod.choices, widget=forms.RadioSelect)
@@ -294,7 +296,7 @@ class ToldForm(GovukFormMixin, VersionForm):
         return at
 
 
-class FilterForm(forms.Form):
+class FilterForm(GovukFormMixin, forms.Form):
     """The list's filters (GET): type, status and force; unknown values are ignored, never an error page."""
 
     kind = forms.ChoiceField(label="Type", choices=[("", "All types"), *MeasureKind.choices], required=False)

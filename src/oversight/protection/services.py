@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from oversight.audit.models import log_read
+from oversight.audit.models import log_read, record_refusal
 from oversight.cases.models import Case, Subject
+from oversight.cases.services import note_refused_attempt
 from oversight.concurrency import bump_version, lock_for_change, require
 from oversight.organisations.models import Organisation
 from oversight.workforce.models import Person
@@ -142,8 +143,23 @@ class MeasureDraft:
         )
 
 
+YEARS = (1900, 2100)  # as the forms' dates (oversight.forms.YEARS): outside them is a typing error
+
+
+def _check_years(**moments: dt.date | None) -> None:
+    """Refuse a date outside the years a record can fall in (and that date arithmetic can reach)."""
+    wrong = {name: "Enter a real date" for name, day in moments.items() if day and not YEARS[0] <= day.year <= YEARS[1]}
+    if wrong:
+        raise ValidationError(wrong)
+
+
 def check_draft(draft: MeasureDraft) -> tuple[MeasureType, RuleSpec]:
     """The type and the rule the draft is made under, or RuleRefused / ValidationError with every reason."""
+    _check_years(
+        made_at=draft.made_at.date(), served_at=draft.served_at.date() if draft.served_at else None,
+        hearing_at=draft.hearing_at.date() if draft.hearing_at else None, ends_on=draft.ends_on,
+        arrested_on=draft.arrested_on, renewal_on=draft.renewal_on,
+    )  # fmt: skip
     if not draft.reference.strip():
         raise ValidationError({"reference": "Enter the force's reference for the measure"})
     if not draft.restrained_name.strip():
@@ -295,6 +311,7 @@ class ExtensionDraft:
 
 def extend(measure: Measure, by: User, version: int | None, draft: ExtensionDraft) -> Measure:
     """The next extension step of the measure's rule, checked: its authority, its limit, before the end."""
+    _check_years(authorised_at=draft.authorised_at.date(), extends_to=draft.extends_to)
     with transaction.atomic():
         locked = _changeable(measure, by, version)
         spec = rule_spec(locked.rule)
@@ -557,3 +574,32 @@ def read_measure(user: User, pk: int, route: str = "web") -> Measure | None:
     if measure is not None and locking is not None:
         log_read(user, locking, f"Protective measure {measure.reference}", route)
     return measure
+
+
+LARGEST_ID = 2**63 - 1
+
+
+def _restrained_id(model: type[Measure | Breach | UnusedPower], pk: int) -> int | None:
+    """The register entry restrained by the record (a breach: by its measure), if any."""
+    if model is Breach:
+        return Breach.objects.filter(pk=pk).values_list("measure__restrained_person_id", flat=True).first()
+    if model is UnusedPower:
+        return UnusedPower.objects.filter(pk=pk).values_list("restrained_person_id", flat=True).first()
+    return Measure.objects.filter(pk=pk).values_list("restrained_person_id", flat=True).first()
+
+
+def note_refusal(
+    user: User, model: type[Measure | Breach | UnusedPower], pk: int, what: str, route: str = "web"
+) -> None:
+    """A record refused to this person (or missing): when it restrains a PPDA case's subject, the attempt is
+    noted on the case as every refused reach for a case is (an excluded person's alerts the force's PSD lead,
+    silently); otherwise one refusal row. Either way the person sees what they see for a missing record."""
+    pk = min(max(pk, 0), LARGEST_ID)
+    if not user.is_authenticated:
+        return
+    person_id = _restrained_id(model, pk)
+    subject = Subject.objects.filter(person_id=person_id).order_by("-case__received_on").first() if person_id else None
+    if subject is not None:
+        note_refused_attempt(user, subject.case_id, f"a protective measure record ({model._meta.verbose_name})", route)
+    else:
+        record_refusal(user, model, pk, f"protective measures: {model._meta.verbose_name}", route)

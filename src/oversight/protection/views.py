@@ -16,9 +16,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
+from oversight.cases.search import search_cases
 from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 
@@ -53,6 +54,7 @@ def _section(request: AuthedRequest) -> None:
 def _measure(request: AuthedRequest, pk: int) -> Measure:
     measure = services.read_measure(request.user, pk)
     if measure is None:
+        services.note_refusal(request.user, Measure, pk, "web")
         raise Http404(NOT_AVAILABLE)
     return measure
 
@@ -68,15 +70,20 @@ def _breach(request: AuthedRequest, pk: int) -> Breach:
     breaches = access.visible_breaches(request.user).select_related(
         "measure", "measure__measure_type", "measure__force"
     )
-    breach = get_object_or_404(breaches, pk=pk)
-    if not access.can_record_in_force(request.user, breach.measure.force_id):
+    breach = breaches.filter(pk=pk).first()
+    if breach is None or not access.can_record_in_force(request.user, breach.measure.force_id):
+        services.note_refusal(request.user, Breach, pk, "web")
         raise Http404(NOT_AVAILABLE)
     return breach
 
 
 def _power(request: AuthedRequest, pk: int) -> UnusedPower:
     powers = access.visible_unused_powers(request.user).select_related("force", "measure_type", "recorded_by")
-    return get_object_or_404(powers, pk=pk)
+    power = powers.filter(pk=pk).first()
+    if power is None:
+        services.note_refusal(request.user, UnusedPower, pk, "web")
+        raise Http404(NOT_AVAILABLE)
+    return power
 
 
 def _form_page(
@@ -95,7 +102,7 @@ def _attempt(form: forms.Form, change: Callable[[], Any]) -> tuple[Any, Validati
     except PermissionDenied as denied:
         raise Http404(NOT_AVAILABLE) from denied
     except ValidationError as error:
-        add_service_error(form, error)
+        add_service_error(form, error, {"reference": "measure_reference"})
         return None, error
 
 
@@ -103,6 +110,11 @@ def _attempt(form: forms.Form, change: Callable[[], Any]) -> tuple[Any, Validati
 
 
 def measure_list(request: AuthedRequest) -> HttpResponse:
+    term = str(request.GET.get("q", ""))
+    if term.strip():
+        # A name typed here may be a PPDA case's subject: searched as the case search does (whoever asks,
+        # before anything else), so an excluded person's search alerts the force's PSD lead, silently.
+        search_cases(request.user, term)
     _section(request)
     form = FilterForm(request.GET or None, user=request.user)
     measures = access.visible_measures(request.user).select_related("force", "measure_type")
