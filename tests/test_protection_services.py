@@ -5,6 +5,7 @@ the event; and the worklist and clocks that read them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -273,3 +274,20 @@ def test_the_worklist_shows_what_needs_doing_and_hides_locked_records(
     assert lead.breaches_without_response.count() == 2
     [clock] = clocks.clocks(old_notice)
     assert clock.overdue and "overdue" in clock.left
+
+
+def test_worklist_reminders_count_only_what_each_person_may_see(
+    protection: ProtectionWorld, case_personas: CasePersonas, mailoutbox: list[Any]
+) -> None:
+    from oversight.protection.reminders import send_reminders
+
+    Breach.objects.create(
+        measure=protection.locked, reported_at=at(TODAY), reported_by=ReportedBy.VICTIM, description="x",
+        recorded_by=case_personas.psd_lead,
+    )  # fmt: skip
+    assert send_reminders(timezone.now()) == len(mailoutbox) >= 2
+    by_address = {message.to[0]: message for message in mailoutbox}
+    team, lead = by_address[protection.team.email], by_address[case_personas.psd_lead.email]
+    assert "1 item on your worklist" in team.subject  # the public DVPN's victim not told; nothing locked
+    assert "4 items" in lead.subject  # and the locked DVPN, its breach and the power not used against the subject
+    assert all("Daniel Hart" not in m.body and "John Doe" not in m.body for m in mailoutbox)
