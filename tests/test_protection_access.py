@@ -82,9 +82,12 @@ def test_another_forces_psd_sees_only_its_own_force(protection: ProtectionWorld,
     assert seen(case_personas.other_force_psd) == {"AS-DVPN-1"}
 
 
-def test_counts_include_locked_measures_for_those_who_may_count(protection: ProtectionWorld) -> None:
+def test_national_counts_include_locked_measures_force_counts_do_not(
+    protection: ProtectionWorld, case_personas: CasePersonas
+) -> None:
     assert access.counted_measures(protection.analyst).count() == Measure.objects.count() == 3
-    assert access.counted_measures(protection.team).count() == 2  # its force's, the locked one counted, not shown
+    assert access.counted_measures(protection.team).count() == 1  # a count that moved would reveal the locked one
+    assert access.counted_measures(case_personas.psd_lead).count() == 2
     assert access.counted_measures(protection.no_role).count() == 0
 
 

@@ -87,12 +87,13 @@ def visible_unused_powers(user: AnyUser) -> UnusedPowerQuerySet:
 
 
 def counted_measures(user: AnyUser) -> MeasureQuerySet:
-    """The measures this person's aggregate counts are made from, locked ones included: only ever
-    aggregated (never listed), so a count reveals no single measure. Empty for someone with no role."""
-    forces = counting_force_ids(user)
-    if forces is None:
+    """The measures this person's aggregate counts are made from. A national analyst counts every force's,
+    locked ones included: national figures, only ever aggregated, never listed. Anyone else counts the
+    measures they may see: a force-level count that moved when a locked measure was recorded would tell
+    its readers that one exists (tests/test_cases_matrix.py holds every page to that)."""
+    if counting_force_ids(user) is None:
         return Measure.objects.all()
-    return Measure.objects.of_forces(forces)
+    return visible_measures(user)
 
 
 def can_use_protection(user: AnyUser) -> bool:

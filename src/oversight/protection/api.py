@@ -7,7 +7,7 @@ its source). The rules themselves, and aggregate counts, for anyone with a part 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import ValidationError as PydanticError
 
 from oversight.forms import NO_NUL, SHORT_TEXT, TEXT
 from oversight.organisations.models import Organisation
@@ -29,6 +30,7 @@ from .models import Breach, Measure, MeasureKind, MeasureRule, MeasureStatus, Un
 
 router = Router(tags=["protection"])
 ModelT = TypeVar("ModelT", Measure, Breach, UnusedPower)
+SchemaT = TypeVar("SchemaT", bound=Schema)
 REFUSALS = {401: ErrorOut, 404: ErrorOut}
 WRITE_REFUSALS = {**REFUSALS, 400: InvalidOut, 403: ErrorOut, 409: ErrorOut}
 
@@ -270,6 +272,24 @@ def _unused(request: HttpRequest, unused_id: int) -> UnusedPower:
     return _found(powers.filter(pk=unused_id).first(), request, UnusedPower, unused_id)
 
 
+def _body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
+    """The JSON body, read after the record was found: whatever is sent to a record someone may not see,
+    they get the 404 a missing record gets (the case lock's rule), never a complaint about the body."""
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except PydanticError as error:
+        raise ValidationError({_where(problem): [problem["msg"]] for problem in error.errors()}) from error
+
+
+def _where(problem: Any) -> str:
+    return ".".join(str(part) for part in problem.get("loc", ())) or "__all__"
+
+
+def _documented(schema: type[Schema]) -> dict[str, Any]:
+    """The body as the OpenAPI document describes it (it is read in the function, after the lookup)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema.model_json_schema()}}}}
+
+
 def _at(moment: dt.datetime) -> dt.datetime:
     """A time sent without a zone is read on the London clock, as the forms read it."""
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
@@ -335,46 +355,85 @@ def record(request: HttpRequest, payload: MeasureIn) -> tuple[int, Measure]:
     return 201, services.record_measure(request.user, draft)  # type: ignore[arg-type]
 
 
-@router.post("/measures/{measure_id}/serve", response={200: MeasureDetailOut, **WRITE_REFUSALS}, summary="Served")
-def serve(request: HttpRequest, measure_id: int, payload: ServeIn) -> Measure:
-    return services.serve(_measure(request, measure_id), request.user, payload.version, _at(payload.served_at))  # type: ignore[arg-type]
+@router.post(
+    "/measures/{measure_id}/serve",
+    response={200: MeasureDetailOut, **WRITE_REFUSALS},
+    summary="Served",
+    openapi_extra=_documented(ServeIn),
+)
+def serve(request: HttpRequest, measure_id: int) -> Measure:
+    measure = _measure(request, measure_id)
+    payload = _body(request, ServeIn)
+    return services.serve(measure, request.user, payload.version, _at(payload.served_at))  # type: ignore[arg-type]
 
 
-@router.post("/measures/{measure_id}/extend", response={200: MeasureDetailOut, **WRITE_REFUSALS}, summary="Extend")
-def extend(request: HttpRequest, measure_id: int, payload: ExtendIn) -> Measure:
+@router.post(
+    "/measures/{measure_id}/extend",
+    response={200: MeasureDetailOut, **WRITE_REFUSALS},
+    summary="Extend",
+    openapi_extra=_documented(ExtendIn),
+)
+def extend(request: HttpRequest, measure_id: int) -> Measure:
     """The rule's next extension step, by its authority and within its limit."""
+    measure = _measure(request, measure_id)
+    payload = _body(request, ExtendIn)
     draft = services.ExtensionDraft(
         payload.authority, _at(payload.authorised_at), payload.extends_to, payload.name, payload.rank, payload.court
     )
-    return services.extend(_measure(request, measure_id), request.user, payload.version, draft)  # type: ignore[arg-type]
+    return services.extend(measure, request.user, payload.version, draft)  # type: ignore[arg-type]
 
 
-@router.post("/measures/{measure_id}/end", response={200: MeasureDetailOut, **WRITE_REFUSALS}, summary="End")
-def end(request: HttpRequest, measure_id: int, payload: EndIn) -> Measure:
+@router.post(
+    "/measures/{measure_id}/end",
+    response={200: MeasureDetailOut, **WRITE_REFUSALS},
+    summary="End",
+    openapi_extra=_documented(EndIn),
+)
+def end(request: HttpRequest, measure_id: int) -> Measure:
     measure = _measure(request, measure_id)
+    payload = _body(request, EndIn)
     return services.end(measure, request.user, payload.version, payload.ended_on, payload.reason)  # type: ignore[arg-type]
 
 
-@router.post("/measures/{measure_id}/breaches", response={201: BreachOut, **WRITE_REFUSALS}, summary="Report a breach")
-def report_breach(request: HttpRequest, measure_id: int, payload: BreachIn) -> tuple[int, Breach]:
+@router.post(
+    "/measures/{measure_id}/breaches",
+    response={201: BreachOut, **WRITE_REFUSALS},
+    summary="Report a breach",
+    openapi_extra=_documented(BreachIn),
+)
+def report_breach(request: HttpRequest, measure_id: int) -> tuple[int, Breach]:
+    measure = _measure(request, measure_id)
+    payload = _body(request, BreachIn)
     report = services.BreachReport(
         _at(payload.reported_at), payload.reported_by, payload.description, payload.reporter_name
     )
-    return 201, services.report_breach(_measure(request, measure_id), request.user, report)  # type: ignore[arg-type]
+    return 201, services.report_breach(measure, request.user, report)  # type: ignore[arg-type]
 
 
-@router.post("/breaches/{breach_id}/response", response={200: BreachOut, **WRITE_REFUSALS}, summary="Police response")
-def breach_response(request: HttpRequest, breach_id: int, payload: ResponseIn) -> Breach:
+@router.post(
+    "/breaches/{breach_id}/response",
+    response={200: BreachOut, **WRITE_REFUSALS},
+    summary="Police response",
+    openapi_extra=_documented(ResponseIn),
+)
+def breach_response(request: HttpRequest, breach_id: int) -> Breach:
     breach = _breach(request, breach_id)
+    payload = _body(request, ResponseIn)
     by: User = request.user  # type: ignore[assignment]
     return services.record_response(
         breach, by, payload.version, payload.response, _at(payload.responded_at), payload.no_action_reason
     )
 
 
-@router.post("/breaches/{breach_id}/outcome", response={200: BreachOut, **WRITE_REFUSALS}, summary="Outcome")
-def breach_outcome(request: HttpRequest, breach_id: int, payload: OutcomeIn) -> Breach:
+@router.post(
+    "/breaches/{breach_id}/outcome",
+    response={200: BreachOut, **WRITE_REFUSALS},
+    summary="Outcome",
+    openapi_extra=_documented(OutcomeIn),
+)
+def breach_outcome(request: HttpRequest, breach_id: int) -> Breach:
     breach = _breach(request, breach_id)
+    payload = _body(request, OutcomeIn)
     return services.record_outcome(breach, request.user, payload.version, payload.outcome, payload.outcome_on)  # type: ignore[arg-type]
 
 
@@ -395,7 +454,13 @@ def record_unused(request: HttpRequest, payload: UnusedIn) -> tuple[int, UnusedP
     return 201, services.record_unused_power(request.user, draft)  # type: ignore[arg-type]
 
 
-@router.post("/unused/{unused_id}/victim-told", response={200: UnusedOut, **WRITE_REFUSALS}, summary="Victim told")
-def victim_told(request: HttpRequest, unused_id: int, payload: ToldIn) -> UnusedPower:
+@router.post(
+    "/unused/{unused_id}/victim-told",
+    response={200: UnusedOut, **WRITE_REFUSALS},
+    summary="Victim told",
+    openapi_extra=_documented(ToldIn),
+)
+def victim_told(request: HttpRequest, unused_id: int) -> UnusedPower:
     power = _unused(request, unused_id)
+    payload = _body(request, ToldIn)
     return services.record_victim_told(power, request.user, payload.version, _at(payload.told_at), payload.method)  # type: ignore[arg-type]
