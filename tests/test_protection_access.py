@@ -69,13 +69,21 @@ def test_people_outside_the_force_see_no_measure(protection: ProtectionWorld, na
         assert not access.can_change_measure(person, measure)
 
 
-@pytest.mark.parametrize(
-    "name", ["subject", "subject_teammate", "investigator", "external_investigator", "administrator"]
-)
+@pytest.mark.parametrize("name", ["subject", "subject_teammate", "administrator", "unrelated_officer"])
 def test_case_people_without_a_protection_role_see_no_measure(
     protection: ProtectionWorld, case_personas: CasePersonas, name: str
 ) -> None:
     assert seen(getattr(case_personas, name)) == set()
+
+
+@pytest.mark.parametrize("name", ["investigator", "external_investigator"])
+def test_the_case_team_reads_the_measures_locked_with_its_case_and_no_other(
+    protection: ProtectionWorld, case_personas: CasePersonas, name: str
+) -> None:
+    person = getattr(case_personas, name)
+    assert seen(person) == {"WMP-DVPN-2"}
+    assert access.can_view_unused_power(person, protection.locked_power)
+    assert not access.can_change_measure(person, protection.locked)
 
 
 def test_another_forces_psd_sees_only_its_own_force(protection: ProtectionWorld, case_personas: CasePersonas) -> None:

@@ -6,15 +6,14 @@ and record the force's measures, breaches and unused powers; the OPCC officers o
 governs the force read them. National analysts see counts only, never a record. Above all of that
 sits the case lock: a measure or unused power whose restrained person is in the workforce register
 and is a subject of a PPDA case is shown only to someone who may view that case
-(`cases.access.visible_cases`); to everyone else it does not exist (404) and appears only inside
-aggregate counts. The lock is read from the register every time, so a case opened after the measure
-was recorded locks it at once.
+(`cases.access.visible_cases`), the case team included (read only); to everyone else it does not
+exist (404) and appears only inside national aggregate counts. The lock is read from the register
+every time, so a case opened after the measure was recorded locks it at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -25,7 +24,6 @@ from oversight.organisations.models import Organisation, Role
 
 from .models import Breach, BreachQuerySet, Measure, MeasureQuerySet, UnusedPower, UnusedPowerQuerySet
 
-QuerySetT = TypeVar("QuerySetT", MeasureQuerySet, UnusedPowerQuerySet)
 RECORDING_ROLES = (Role.PROTECTION_TEAM, Role.PSD_HANDLER, Role.PSD_LEAD)
 
 
@@ -63,16 +61,25 @@ def locked_person_ids(user: AnyUser) -> QuerySet[Subject, int]:
     return Subject.objects.exclude(case__in=visible_cases(user).values("pk")).values_list("person_id", flat=True)
 
 
-def _unlocked(queryset: QuerySetT, user: AnyUser) -> QuerySetT:
-    return queryset.exclude(restrained_person_id__in=locked_person_ids(user))
+def case_person_ids(user: AnyUser) -> QuerySet[Subject, int]:
+    """Register entries who are subjects of a PPDA case this person may view (a subquery)."""
+    return Subject.objects.filter(case__in=visible_cases(user).values("pk")).values_list("person_id", flat=True)
+
+
+def _scope(user: AnyUser) -> Q | None:
+    """Records this person may see: their forces' (less those locked with a case they may not view), and
+    those restraining a subject of a case they may view (its team reads them, read only). None: nothing."""
+    forces = reading_force_ids(user)
+    if not user.is_authenticated:
+        return None
+    own = Q(force_id__in=forces) & ~Q(restrained_person_id__in=locked_person_ids(user)) if forces else Q(pk__in=[])
+    return own | Q(restrained_person_id__in=case_person_ids(user))
 
 
 def visible_measures(user: AnyUser) -> MeasureQuerySet:
     """Every measure this person may know exists: the only way views, the API and exports list them."""
-    forces = reading_force_ids(user)
-    if not forces:
-        return Measure.objects.none()
-    return _unlocked(Measure.objects.of_forces(forces), user)
+    scope = _scope(user)
+    return Measure.objects.filter(scope) if scope is not None else Measure.objects.none()
 
 
 def visible_breaches(user: AnyUser) -> BreachQuerySet:
@@ -80,10 +87,8 @@ def visible_breaches(user: AnyUser) -> BreachQuerySet:
 
 
 def visible_unused_powers(user: AnyUser) -> UnusedPowerQuerySet:
-    forces = reading_force_ids(user)
-    if not forces:
-        return UnusedPower.objects.none()
-    return _unlocked(UnusedPower.objects.filter(force_id__in=forces), user)
+    scope = _scope(user)
+    return UnusedPower.objects.filter(scope) if scope is not None else UnusedPower.objects.none()
 
 
 def counted_measures(user: AnyUser) -> MeasureQuerySet:
