@@ -256,6 +256,7 @@ def _changeable(measure: Measure, by: User, version: int | None) -> Measure:
 
 
 def serve(measure: Measure, by: User, version: int | None, served_at: dt.datetime) -> Measure:
+    _check_years(served_at=served_at.date())
     with transaction.atomic():
         locked = _changeable(measure, by, version)
         if locked.served_at is not None:
@@ -280,6 +281,7 @@ def vary(
     reason: str,
 ) -> Measure:
     """Conditions added or lifted (by the court, or for bail the custody officer), with the reason."""
+    _check_years(varied_on=varied_on)
     added = [text.strip() for text in add if text.strip()]
     if not added and not remove:
         raise ValidationError({"add": "Enter a condition to add, or choose one to lift"})
@@ -345,6 +347,7 @@ def extend(measure: Measure, by: User, version: int | None, draft: ExtensionDraf
 
 def end(measure: Measure, by: User, version: int | None, ended_on: dt.date, reason: str) -> Measure:
     """Ended early (discharged, revoked, bail cancelled on charge) or at its end, with the reason."""
+    _check_years(ended_on=ended_on)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why it ended"})
     with transaction.atomic():
@@ -369,6 +372,7 @@ class Notification:
 
 def record_notification(measure: Measure, by: User, told: Notification) -> VictimNotification:
     """The victim told of the measure or a change (or, for bail, asked their views on the conditions)."""
+    _check_years(told_at=told.told_at.date())
     require(access.can_change_measure(by, measure))
     if told.about not in ToldAbout.values or told.method not in ContactMethod.values:
         raise ValidationError("Choose what the victim was told and how")
@@ -396,6 +400,7 @@ class BreachReport:
 
 
 def report_breach(measure: Measure, by: User, report: BreachReport) -> Breach:
+    _check_years(reported_at=report.reported_at.date())
     require(access.can_change_measure(by, measure) or _ended_but_visible(by, measure))
     if report.reported_by not in ReportedBy.values:
         raise ValidationError({"reported_by": "Choose who reported the breach"})
@@ -428,6 +433,7 @@ def record_response(
     breach: Breach, by: User, version: int | None, response: str, responded_at: dt.datetime, no_action_reason: str = ""
 ) -> Breach:
     """The police response: arrest (with its time), voluntary interview, warning, or no action with the reason."""
+    _check_years(responded_at=responded_at.date())
     if response not in Response.values or response == Response.NOT_RECORDED:
         raise ValidationError({"response": "Choose the police response"})
     if response == Response.NO_ACTION and not no_action_reason.strip():
@@ -446,6 +452,7 @@ def record_response(
 
 
 def record_charge(breach: Breach, by: User, version: int | None, charged_on: dt.date, charge: str) -> Breach:
+    _check_years(charged_on=charged_on)
     if not charge.strip():
         raise ValidationError({"charge": "Enter the charge"})
     with transaction.atomic():
@@ -460,6 +467,7 @@ def record_charge(breach: Breach, by: User, version: int | None, charged_on: dt.
 
 
 def record_outcome(breach: Breach, by: User, version: int | None, outcome: str, outcome_on: dt.date | None) -> Breach:
+    _check_years(outcome_on=outcome_on)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome"})
     if outcome != Outcome.PENDING and outcome_on is None:
@@ -496,6 +504,9 @@ def record_unused_power(by: User, draft: UnusedPowerDraft) -> UnusedPower:
     """A measure available in a case and not used: why, what instead, and (if known yet) when and how the
     victim was told."""
     require(access.can_record_in_force(by, draft.force.pk), "You cannot record for this force.")
+    _check_years(
+        decided_on=draft.decided_on, victim_told_at=draft.victim_told_at.date() if draft.victim_told_at else None
+    )
     measure_type = MeasureType.objects.filter(kind=draft.kind).first()
     if measure_type is None:
         raise ValidationError({"measure_type": f"“{draft.kind}” is not a measure type this service knows"})
@@ -541,6 +552,7 @@ def record_victim_told(
     power: UnusedPower, by: User, version: int | None, told_at: dt.datetime, method: str
 ) -> UnusedPower:
     """When and how the victim was told that the power was not used, and why."""
+    _check_years(told_at=told_at.date())
     with transaction.atomic():
         locked = lock_for_change(UnusedPower, power.pk, version, noun="record")
         require(access.can_change_unused_power(by, locked))
