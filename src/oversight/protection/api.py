@@ -26,7 +26,19 @@ from oversight.recommendations.schemas import ErrorOut, InvalidOut, Organisation
 from oversight.workforce.models import Person
 
 from . import access, services
-from .models import Breach, Measure, MeasureKind, MeasureRule, MeasureStatus, UnusedPower
+from .models import (
+    Breach,
+    ContactMethod,
+    LengthUnit,
+    Measure,
+    MeasureKind,
+    MeasureRule,
+    MeasureStatus,
+    Outcome,
+    ReportedBy,
+    Response,
+    UnusedPower,
+)
 
 router = Router(tags=["protection"])
 ModelT = TypeVar("ModelT", Measure, Breach, UnusedPower)
@@ -45,15 +57,15 @@ class BreachOut(Schema):
     id: int
     measure_id: int
     reported_at: dt.datetime
-    reported_by: str = Field(description="victim, police, witness, agency or monitoring")
+    reported_by: ReportedBy
     description: str
-    response: str = Field(description="arrest, voluntary_interview, warning, no_action, or empty when not recorded")
+    response: Response = Field(description="Empty when no response is recorded yet")
     no_action_reason: str
     arrested_at: dt.datetime | None = None
     hours_to_arrest: float | None = None
     charged_on: dt.date | None = None
     charge: str
-    outcome: str = Field(description="pending, conviction, caution, acquittal or nfa")
+    outcome: Outcome
     outcome_on: dt.date | None = None
     version: int
 
@@ -62,8 +74,8 @@ class MeasureOut(Schema):
     id: int
     force: OrganisationRef
     reference: str
-    kind: str = Field(description=", ".join(MeasureKind.values))
-    status: str = Field(description=", ".join(MeasureStatus.values))
+    kind: MeasureKind
+    status: MeasureStatus
     restrained_name: str
     made_at: dt.datetime | None = None
     served_at: dt.datetime | None = None
@@ -174,17 +186,21 @@ class UnusedOut(Schema):
     id: int
     force: OrganisationRef
     incident_reference: str
-    kind: str
+    kind: MeasureKind
     decided_on: dt.date
     reason: str
     instead: str
     victim_told_at: dt.datetime | None = None
-    victim_told_method: str
+    victim_told_method: ContactMethod | None = Field(None, description="Null until the victim is told")
     version: int
 
     @staticmethod
     def resolve_kind(obj: UnusedPower) -> str:
         return obj.measure_type.kind
+
+    @staticmethod
+    def resolve_victim_told_method(obj: UnusedPower) -> str | None:
+        return obj.victim_told_method or None
 
 
 class UnusedIn(Schema):
@@ -204,14 +220,14 @@ class ToldIn(VersionIn):
 
 
 class RuleOut(Schema):
-    kind: str
+    kind: MeasureKind
     applies_from: dt.date
     applies_until: dt.date | None = None
     areas: list[str] = Field(description="Empty: everywhere. Otherwise the pilot areas and their dates")
     authority_text: str
     min_length: int | None = None
     max_length: int | None = None
-    length_unit: str
+    length_unit: LengthUnit
     hearing_within_hours: int | None = None
     breach_consequence: str
     source_title: str
