@@ -465,4 +465,32 @@ def _furnish_case(case: Case, personas: CasePersonas, insiders: Insiders, workfo
         "exclusion": case.exclusions.get(person=workforce.teammate).pk,
         "lifted_exclusion": _lifted_exclusion(case, personas, workforce).pk,
         "held_import": _held_import(case, personas, workforce).pk,
+        **_protective_measures(personas, workforce),
     }
+
+
+def _protective_measures(personas: CasePersonas, workforce: Workforce) -> dict[str, object]:
+    """A DVPN restraining the subject, with a breach, and a power not used against him: locked with the case."""
+    from oversight.protection import services as protection
+
+    lead, now = personas.psd_lead, timezone.now()
+    notice = protection.record_measure(
+        lead,
+        protection.MeasureDraft(
+            force=workforce.wmp, kind="dvpn", reference="WMP-DVPN-77", restrained_name=SUBJECT_NAME,
+            restrained_person=workforce.subject, made_at=now - dt.timedelta(hours=3), authorised_by_rank="Supt",
+            protected=[protection.ProtectedDraft(VICTIM_NAME, "Partner")], conditions=["Not to contact the victim"],
+        ),
+    )  # fmt: skip
+    breach = protection.report_breach(
+        notice, lead, protection.BreachReport(now - dt.timedelta(hours=1), "victim", "He came to her house")
+    )
+    unused = protection.record_unused_power(
+        lead,
+        protection.UnusedPowerDraft(
+            force=workforce.wmp, incident_reference="20/4711/24", kind="spo", decided_on=timezone.localdate(),
+            reason="Not a pattern of stalking", instead="Safety planning", restrained_name=SUBJECT_NAME,
+            restrained_person=workforce.subject,
+        ),
+    )  # fmt: skip
+    return {"protective_measure": notice.pk, "protective_breach": breach.pk, "unused_power": unused.pk}

@@ -75,6 +75,11 @@ SEGMENT_MEANING: dict[tuple[str, ...], str] = {
     ("held-register-changes",): "held_import",
     ("grants",): "grant",
     ("grants", "held"): "membership",
+    # Protective measures: those of the fixture world restrain the case's subject, so they are locked with it.
+    ("protection",): "protective_measure",
+    ("protection", "measures"): "protective_measure",
+    ("protection", "breaches"): "protective_breach",
+    ("protection", "unused"): "unused_power",
 }
 
 # Things that belong to one case: a person refused the case must be refused these exactly as if they
@@ -93,6 +98,9 @@ CASE_OWNED = frozenset(
         "exclusion",
         "lifted_exclusion",
         "held_import",
+        "protective_measure",
+        "protective_breach",
+        "unused_power",
     }
 )
 

@@ -41,6 +41,7 @@ from oversight.lib.deadlines import DeadlineKind
 from oversight.lib.labels import in_sentence
 from oversight.lib.rag import Rag
 from oversight.organisations.models import Organisation
+from oversight.protection.models import Measure
 from oversight.recommendations import access, demo, filters, services
 from oversight.recommendations.models import (
     Addressee,
@@ -433,7 +434,8 @@ def _enums(document: dict[str, Any]) -> set[str]:
 
 def api_urls(document: dict[str, Any]) -> Iterator[str]:
     ids = {"report_id": Report.objects.values_list("pk", flat=True),
-           "tracking_id": TrackingRecord.objects.values_list("pk", flat=True)}  # fmt: skip
+           "tracking_id": TrackingRecord.objects.values_list("pk", flat=True),
+           "measure_id": Measure.objects.values_list("pk", flat=True)}  # fmt: skip
     for path, operations in document["paths"].items():
         if "get" not in operations or not path.startswith(API_PREFIX):
             continue

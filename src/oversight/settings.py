@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "oversight.grants",
     "oversight.ingest",
     "oversight.returns",
+    "oversight.protection",
     "oversight.coding",
     "oversight.backups",
     "oversight.api",
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "oversight.grants.context_processors.grants_navigation",
                 "oversight.ingest.context_processors.ingest_navigation",
                 "oversight.returns.context_processors.returns_navigation",
+                "oversight.protection.context_processors.protection_navigation",
             ],
         },
     },
@@ -254,4 +256,5 @@ DEMO_LOADERS = [
     "oversight.grants.demo",
     "oversight.returns.demo",
     "oversight.coding.demo",
+    "oversight.protection.demo",
 ]

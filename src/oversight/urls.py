@@ -20,6 +20,7 @@ urlpatterns = [
     path("grants/", include("oversight.grants.urls")),
     path("documents/", include("oversight.ingest.views")),
     path("returns/", include("oversight.returns.views")),
+    path("protection/", include("oversight.protection.views")),
     path("coding/", include("oversight.coding.views")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
