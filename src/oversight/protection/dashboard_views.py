@@ -1,0 +1,89 @@
+"""The protection dashboard page (/protection/dashboard/): the scope and period chosen in a GET
+form, the figures from `dashboard.dashboard` (the same function the API answers from), each chart
+beside a table of its numbers. Someone who may count no force gets the 404 any missing page gets.
+
+The app's `urls.py` appends `urlpatterns` from here, so the dashboard's routes stay in this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from oversight.forms import GovukDateField, GovukFormMixin
+from oversight.organisations.models import Organisation
+from oversight.request import AuthedRequest
+
+from . import access, charts
+from .dashboard import Dashboard, Period, default_period, period_from, scope_for, stages
+from .dashboard import dashboard as figures_for
+
+
+class DashboardFilterForm(GovukFormMixin, forms.Form):
+    force = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Force", required=False)
+    start = GovukDateField(label="From", required=False, help_text="For example, 1 4 2026")
+    end = GovukDateField(label="To", required=False, help_text="For example, 31 3 2027")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["force"]
+        assert isinstance(field, forms.ModelChoiceField)
+        counted = access.counting_force_ids(user)
+        forces = Organisation.objects.forces().order_by("name")
+        field.queryset = forces if counted is None else forces.filter(pk__in=counted)
+        field.empty_label = "England and Wales" if counted is None else "All your forces"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            data["period"] = period_from(data.get("start"), data.get("end"))
+        except ValidationError as error:
+            self.add_error("end", error.message_dict["to"])
+        return data
+
+
+def dashboard_page(request: AuthedRequest) -> HttpResponse:
+    """The figures for the scope and period asked for (by default: all one may count, twelve months)."""
+    if not access.can_use_protection(request.user):
+        raise Http404("Not available")
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    period: Period = default_period()
+    force = None
+    if form.is_bound and form.is_valid():
+        period, force = form.cleaned_data["period"], form.cleaned_data.get("force")
+    if "force" in form.errors:  # a force they may not count: the same answer as one that does not exist
+        raise Http404("Not available")
+    scope = scope_for(request.user, force.pk if force else None)
+    if scope is None:
+        raise Http404("Not available")
+    figures = figures_for(request.user, scope, period)
+    context = {"form": form, "figures": figures, **_charts(figures)}
+    return render(request, "protection/dashboard.html", context, status=400 if form.errors else 200)
+
+
+def _charts(figures: Dashboard) -> dict[str, str]:
+    where = f"{figures.scope.label}, {figures.period.start:%-d %B %Y} to {figures.period.end:%-d %B %Y}"
+    months = [row.month for row in figures.by_month]
+    trend = [
+        ("Reported", [row.counts.reported for row in figures.by_month], charts.BLUE),
+        ("Arrested", [row.counts.arrested for row in figures.by_month], charts.GREEN),
+        ("Charged", [row.counts.charged for row in figures.by_month], charts.GREY),
+    ]
+    plan = [(r.measure.name, r.percent, float(r.measure.target_percent)) for r in figures.plan]
+    return {
+        "funnel_chart": charts.funnel_chart(
+            list(stages(figures.funnel)), f"Breaches reported, arrested, charged and convicted: {where}"
+        ),
+        "trend_chart": charts.trend_chart(months, trend, f"Breaches by month of report: {where}"),
+        "plan_chart": charts.plan_chart(plan, f"Police and crime plan measures against target: {where}")
+        if plan
+        else "",
+    }
+
+
+urlpatterns = [path("dashboard/", dashboard_page, name="dashboard")]
