@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import time
@@ -34,7 +35,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the national yearly numbers")
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the results")
@@ -64,7 +65,8 @@ def _ensure(args: argparse.Namespace) -> dict[str, Any]:
     from bench.protection.generate import Plan, generate
     from oversight.protection.models import Measure
 
-    marker = PROJECT_DIR / "var" / f"bench-protection-{vendor()}.json"
+    name = hashlib.sha256(args.database.encode()).hexdigest()[:12]
+    marker = PROJECT_DIR / "var" / f"bench-protection-{vendor()}-{name}.json"  # what this database holds
     plan = Plan(years=args.years, scale=args.scale, seed=args.seed, last_day=dt.date(2026, 11, 30))
     wanted = {"years": plan.years, "scale": plan.scale, "seed": plan.seed, "last_day": str(plan.last_day)}
     if not args.regenerate and marker.exists():

@@ -62,9 +62,10 @@ def trend_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence[
     """One line per series over the months, each with its own marker (not told apart by colour alone)."""
     figure = Figure(figsize=(7.0, 2.8), dpi=100)
     axes = figure.add_subplot()
-    labels = [f"{m:%b %y}" for m in months]
+    positions = range(len(months))
     for (name, values, colour), marker in zip(series, ("o", "s", "^", "D"), strict=False):
-        axes.plot(labels, values, marker=marker, color=colour, label=name)
+        axes.plot(positions, values, marker=marker, color=colour, label=name)
+    axes.set_xticks(positions, [f"{m:%b %Y}" for m in months])
     axes.set_ylabel("Breaches")
     axes.set_ylim(bottom=0)
     axes.legend(frameon=False, loc="upper left")
@@ -80,12 +81,14 @@ def plan_chart(rows: Sequence[tuple[str, float | None, float]], title: str) -> s
     axes = figure.add_subplot()
     names = [name for name, _, _ in rows]
     shares = [share or 0.0 for _, share, _ in rows]
-    bars = axes.barh(names, shares, color=BLUE)
-    axes.bar_label(bars, labels=[f"{s:.1f}%" if s is not None else "no figures" for _, s, _ in rows], padding=3)
-    for position, (_, _, target) in enumerate(rows):
+    axes.barh(names, shares, color=BLUE)
+    for position, (_, share, target) in enumerate(rows):
         axes.plot([target, target], [position - 0.4, position + 0.4], color=GREY, linewidth=2, linestyle="--")
+        words = f"{share:.1f}% (target {target:g}%)" if share is not None else f"no figures (target {target:g}%)"
+        axes.text(max(share or 0.0, target) + 2, position, words, va="center")
     axes.invert_yaxis()
-    axes.set_xlim(0, 110)
+    axes.set_xlim(0, 150)  # room for the words beside the bar
+    axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("Per cent (dashed line: target)")
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
