@@ -198,6 +198,9 @@ def test_a_locked_out_persons_answer_is_the_same_whether_the_locked_breaches_exi
         breach(world.protection.locked, at, arrested_at=at + dt.timedelta(hours=5),
                charged_on=dt.date(2026, 9, 4), outcome=Outcome.CONVICTION)  # fmt: skip
     assert figures_json(client, person, query) == with_them
+    Measure.objects.filter(pk=world.protection.locked.pk).delete()  # and without the locked measure at all
+    assert figures_json(client, person, query) == with_them
+    assert _page_tables(client, person, query) == page_with
 
 
 def _page_tables(client: Client, person: User, query: str) -> str:

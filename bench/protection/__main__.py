@@ -1,11 +1,11 @@
 """`python -m bench.protection`: the protection dashboard's aggregates at national scale.
 
-Generates (or reuses, when the database already holds the same plan) three years of measures and
-breaches for the 43 forces (bench/protection/generate.py: about 81,000 measures and 81,000
-breaches a year at --scale 1), then for England and Wales and for the largest force, over the last
-twelve months, times each aggregate of protection/dashboard.py beside the same aggregate as one
-hand-written SQL query (bench/protection/handsql.py) on the same database in the same run,
-alternating the two, --repeats times after one warm-up each: p50 and p95, and the ratio of the
+Generates (or reuses, when the database already holds the same plan) a year of measures and
+breaches for the 43 forces (--years for more; bench/protection/generate.py: 81,000 measures a year
+at --scale 1, and their breaches), then for England and Wales and for the largest force, over the
+twelve months to 30 November 2026, times each aggregate of protection/dashboard.py beside the same
+aggregate as one hand-written SQL query (bench/protection/handsql.py) on the same database in the
+same run, alternating the two, --repeats times after one warm-up each: p50 and p95, and the ratio of the
 p50s. Every ORM answer is checked equal to the SQL one. The viewer is a national analyst, who may
 see no PPDA case. Database: DATABASE_URL, else var/bench-protection.sqlite3. Prints a table and
 writes bench/protection/results.json (one entry per database engine).
@@ -33,7 +33,7 @@ AIM = 1.5  # the ORM within 1.5 times the hand-written query
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.protection", description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0, help="share of the national yearly numbers")
-    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--years", type=int, default=1, help="years of measures (the dashboard reads twelve months)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
@@ -190,7 +190,7 @@ def _print(results: dict[str, Any]) -> None:
     made = results["data"]["made"]
     print(
         f"Protection dashboard on {results['database']}: {made['measures']:,} measures, {made['breaches']:,} breaches "
-        f"({results['data']['plan']['years']} years); period {results['period']}; {results['repeats']} repeats"
+        f"({results['data']['plan']['years']} year(s)); period {results['period']}; {results['repeats']} repeats"
     )
     header = f"{'scope':<20} {'aggregate':<26} {'ORM p50':>8} {'p95':>8} {'SQL p50':>8} {'p95':>8} {'ratio':>6}  equal"
     print(header)

@@ -4,8 +4,8 @@ Sizes a year (brief, section 10): about 37,000 non-molestation orders, several t
 DVPOs (8,000 and 6,000 here), and, as assumptions, 20,000 pre-charge bail with conditions, 9,000
 restraining orders and 1,000 stalking protection orders: 81,000 measures a year, shared between the
 43 forces in proportion to their officers. Each measure has 0 to 3 reported breaches (1 on
-average). A few hundred measures restrain a register entry who is the subject of a PPDA case.
-Rows go in with bulk_create in batches.
+average), within 200 days of it; those after the last day are not made. A few hundred measures
+restrain a register entry who is the subject of a PPDA case. Rows go in with bulk_create in batches.
 """
 
 from __future__ import annotations
