@@ -428,3 +428,63 @@ def test_the_json_has_every_figure_of_the_page(world: World, client: Client) -> 
     assert data["ppda_locked"] == {"reported": None, "arrested": None, "charged": None, "conviction": None}
     assert [m["counts"]["reported"] for m in data["by_month"]] == [1, 2, 2]
     assert data["median_hours_to_arrest"] == 14.0
+
+
+# Setting plan measures and entering figures through the pages
+
+PLAN_NEW, FIGURES = "/protection/dashboard/plan/new/", "/protection/dashboard/figures/"
+
+
+def test_the_opcc_officer_sets_a_plan_measure_on_the_page(world: World, client: Client) -> None:
+    client.force_login(world.personas.opcc_officer)
+    form = {
+        "force": world.wmp.pk, "name": "Arrest for breach", "counts": PlanCount.BREACHES_ARRESTED,
+        "direction": TargetDirection.AT_LEAST, "target_percent": "60",
+        "starts_on_0": "1", "starts_on_1": "4", "starts_on_2": "2026",
+        "ends_on_0": "31", "ends_on_1": "3", "ends_on_2": "2027",
+    }  # fmt: skip
+    assert client.get(PLAN_NEW).status_code == 200
+    bad = client.post(PLAN_NEW, {**form, "target_percent": "120"})
+    assert bad.status_code == 400 and "govuk-error-summary" in bad.content.decode()
+    backwards = client.post(PLAN_NEW, {**form, "ends_on_2": "2025"})
+    assert backwards.status_code == 400 and "on or after the start date" in backwards.content.decode()
+    assert client.post(PLAN_NEW, form).status_code == 302
+    (result,) = dashboard(world.protection.team, wmp(world), PERIOD).plan
+    assert (result.measure.name, result.measure.set_by, result.percent) == (
+        "Arrest for breach",
+        world.personas.opcc_officer,
+        40.0,
+    )
+
+
+def test_the_force_enters_its_monthly_figure_on_the_page(world: World, client: Client) -> None:
+    from oversight.protection.plan_models import MonthlyFigure
+
+    client.force_login(world.protection.team)
+    form = {"force": world.wmp.pk, "figure": ForceFigure.DOMESTIC_ABUSE_ARRESTS, "month_0": "1", "month_1": "10",
+            "month_2": "2026", "value": "31"}  # fmt: skip
+    assert client.post(FIGURES, {**form, "value": "-1"}).status_code == 400
+    assert client.post(FIGURES, form).status_code == 302
+    figure = MonthlyFigure.objects.get()
+    assert (figure.value, figure.month, figure.entered_by) == (31, dt.date(2026, 10, 1), world.protection.team)
+
+
+@pytest.mark.parametrize("name", ["team", "analyst", "no_role", "other_team"])
+def test_only_opcc_officers_reach_the_plan_page(world: World, client: Client, name: str) -> None:
+    client.force_login(getattr(world.protection, name))
+    assert client.get(PLAN_NEW).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["analyst", "no_role"])
+def test_only_the_forces_recorders_reach_the_figures_page(world: World, client: Client, name: str) -> None:
+    client.force_login(getattr(world.protection, name))
+    assert client.get(FIGURES).status_code == 404
+
+
+def test_the_opcc_officer_may_not_enter_a_figure_nor_a_team_another_forces(world: World, client: Client) -> None:
+    client.force_login(world.personas.opcc_officer)
+    assert client.get(FIGURES).status_code == 404
+    client.force_login(world.protection.other_team)
+    form = {"force": world.wmp.pk, "figure": ForceFigure.DOMESTIC_ABUSE_ARRESTS, "month_0": "1", "month_1": "10",
+            "month_2": "2026", "value": "31"}  # fmt: skip
+    assert client.post(FIGURES, form).status_code == 400  # not a force they may choose

@@ -10,18 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 
-from oversight.forms import GovukDateField, GovukFormMixin
-from oversight.organisations.models import Organisation
+from oversight.forms import GovukDateField, GovukFormMixin, add_service_error
+from oversight.organisations.access import organisation_ids_with_role
+from oversight.organisations.models import Organisation, Role
 from oversight.request import AuthedRequest
 
-from . import access, charts
+from . import access, charts, plans
 from .dashboard import Dashboard, Period, default_period, period_from, scope_for, stages
 from .dashboard import dashboard as figures_for
+from .plan_forms import MonthlyFigureForm, PlanMeasureForm
 
 
 class DashboardFilterForm(GovukFormMixin, forms.Form):
@@ -62,7 +65,13 @@ def dashboard_page(request: AuthedRequest) -> HttpResponse:
     if scope is None:
         raise Http404("Not available")
     figures = figures_for(request.user, scope, period)
-    context = {"form": form, "figures": figures, **_charts(figures)}
+    context = {
+        "form": form,
+        "figures": figures,
+        "can_set_plan": bool(access.governed_force_ids(request.user)),
+        "can_enter_figures": bool(access.recording_force_ids(request.user)),
+        **_charts(figures),
+    }
     return render(request, "protection/dashboard.html", context, status=400 if form.errors else 200)
 
 
@@ -86,4 +95,54 @@ def _charts(figures: Dashboard) -> dict[str, str]:
     }
 
 
-urlpatterns = [path("dashboard/", dashboard_page, name="dashboard")]
+def plan_measure_new(request: AuthedRequest) -> HttpResponse:
+    """A governing body's OPCC officer sets a plan measure for a force it governs."""
+    bodies = organisation_ids_with_role(request.user, Role.OPCC_OFFICER)
+    force_ids = access.governed_force_ids(request.user)
+    if not bodies or not force_ids:
+        raise Http404("Not available")
+    form = PlanMeasureForm(request.POST or None, force_ids=force_ids)
+    if request.method == "POST" and form.is_valid():
+        force = form.cleaned_data["force"]
+        body = force.governing_body_on()
+        try:
+            plans.set_plan_measure(body, force, form.draft(), request.user)
+        except PermissionDenied as refused:
+            raise Http404("Not available") from refused
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Plan measure “{form.cleaned_data['name']}” set.")
+            return redirect("protection:dashboard")
+    status = 400 if form.errors else 200
+    context = {"form": form, "title": "Set a police and crime plan measure", "button": "Set the measure"}
+    return render(request, "protection/plan_form.html", context, status=status)
+
+
+def monthly_figure(request: AuthedRequest) -> HttpResponse:
+    """A force's protection team or PSD enters its monthly figure (domestic abuse arrests)."""
+    force_ids = access.recording_force_ids(request.user)
+    if not force_ids:
+        raise Http404("Not available")
+    form = MonthlyFigureForm(request.POST or None, force_ids=force_ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plans.enter_monthly_figure(data["force"], data["figure"], form.month_start(), data["value"], request.user)
+        except PermissionDenied as refused:
+            raise Http404("Not available") from refused
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{data['value']} entered for {form.month_start():%B %Y}.")
+            return redirect("protection:dashboard")
+    status = 400 if form.errors else 200
+    context = {"form": form, "title": "Enter a monthly figure", "button": "Enter the figure"}
+    return render(request, "protection/plan_form.html", context, status=status)
+
+
+urlpatterns = [
+    path("dashboard/", dashboard_page, name="dashboard"),
+    path("dashboard/plan/new/", plan_measure_new, name="plan_measure_new"),
+    path("dashboard/figures/", monthly_figure, name="monthly_figure"),
+]
