@@ -101,7 +101,7 @@ def plan_measure_new(request: AuthedRequest) -> HttpResponse:
     force_ids = access.governed_force_ids(request.user)
     if not bodies or not force_ids:
         raise Http404("Not available")
-    form = PlanMeasureForm(request.POST or None, force_ids=force_ids)
+    form = PlanMeasureForm(request.POST or None, forces=Organisation.objects.forces().filter(pk__in=force_ids))
     if request.method == "POST" and form.is_valid():
         force = form.cleaned_data["force"]
         body = force.governing_body_on()
@@ -124,7 +124,7 @@ def monthly_figure(request: AuthedRequest) -> HttpResponse:
     force_ids = access.recording_force_ids(request.user)
     if not force_ids:
         raise Http404("Not available")
-    form = MonthlyFigureForm(request.POST or None, force_ids=force_ids)
+    form = MonthlyFigureForm(request.POST or None, forces=Organisation.objects.forces().filter(pk__in=force_ids))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from oversight.forms import GovukDateField, GovukFormMixin
 from oversight.organisations.models import Organisation
@@ -14,9 +15,9 @@ from .plan_models import ForceFigure, PlanCount, TargetDirection
 from .plans import PlanDraft
 
 
-def _forces(field: forms.Field, ids: set[int]) -> None:
+def _forces(field: forms.Field, forces: QuerySet[Organisation]) -> None:
     assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = Organisation.objects.forces().filter(pk__in=ids).order_by("name")
+    field.queryset = forces.order_by("name")
 
 
 class PlanMeasureForm(GovukFormMixin, forms.Form):
@@ -30,9 +31,9 @@ class PlanMeasureForm(GovukFormMixin, forms.Form):
     starts_on = GovukDateField(label="From", required_message="Enter the first day of the measure's period")
     ends_on = GovukDateField(label="To", required_message="Enter the last day of the measure's period")
 
-    def __init__(self, *args: Any, force_ids: set[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, forces: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _forces(self.fields["force"], force_ids)
+        _forces(self.fields["force"], forces)
 
     def draft(self) -> PlanDraft:
         data = self.cleaned_data
@@ -47,9 +48,9 @@ class MonthlyFigureForm(GovukFormMixin, forms.Form):
     month = GovukDateField(label="Month", required_message="Enter the month", help_text="The first day, e.g. 1 10 2026")
     value = forms.IntegerField(label="Number", min_value=0)
 
-    def __init__(self, *args: Any, force_ids: set[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, forces: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _forces(self.fields["force"], force_ids)
+        _forces(self.fields["force"], forces)
 
     def month_start(self) -> dt.date:
         month: dt.date = self.cleaned_data["month"]
