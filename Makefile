@@ -66,11 +66,13 @@ lint: install
 
 # The national-scale workforce benchmark (not a test): prints a table, writes bench/results.json; then the
 # document reading benchmark (bench/ingest/): precision and recall on labelled real documents, bench/ingest/results.json;
-# then the theme suggestions (bench/themes/): macro-F1 and accuracy beside a baseline, bench/themes/results.json.
+# then the theme suggestions (bench/themes/): macro-F1 and accuracy beside a baseline, bench/themes/results.json;
+# then the protection dashboard's aggregates beside hand-written SQL (bench/protection/), bench/protection/results.json.
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.themes
+	$(BIN)/python -m bench.protection
 
 # The side-channel probe (not a test): response times for a locked case against an unknown one, per
 # route; prints a table, writes bench/sidechannel.json. A few minutes.

@@ -20,8 +20,8 @@ urlpatterns = [
     path("grants/", include("oversight.grants.urls")),
     path("documents/", include("oversight.ingest.views")),
     path("returns/", include("oversight.returns.views")),
-    path("protection/", include("oversight.protection.views")),
     path("coding/", include("oversight.coding.views")),
+    path("protection/", include("oversight.protection.urls")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]

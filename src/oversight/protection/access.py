@@ -125,3 +125,18 @@ def can_view_unused_power(user: AnyUser, power: UnusedPower) -> bool:
 
 def can_change_unused_power(user: AnyUser, power: UnusedPower) -> bool:
     return can_record_in_force(user, power.force_id) and can_view_unused_power(user, power)
+
+
+# Police and crime plan measures (plan_models.py): set by the governing body, figures entered by the force.
+
+
+def can_set_plan_measure(user: AnyUser, body_id: int, force_id: int) -> bool:
+    """An OPCC officer of the body, for a force the body governs today."""
+    if body_id not in organisation_ids_with_role(user, Role.OPCC_OFFICER):
+        return False
+    return force_id in governed_force_ids(user)
+
+
+def can_enter_monthly_figure(user: AnyUser, force_id: int) -> bool:
+    """The force's own count (domestic abuse arrests): its protection team or PSD, who record its measures."""
+    return can_record_in_force(user, force_id)

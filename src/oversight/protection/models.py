@@ -562,3 +562,7 @@ class UnusedPower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_type.short_name} not used in {self.incident_reference}"
+
+
+# Police and crime plan measures live in their own module; imported here so Django registers them.
+from .plan_models import MonthlyFigure, PlanMeasure  # noqa: E402, F401
