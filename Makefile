@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.themes
+	$(BIN)/python -m bench.protection_import
 
 # The side-channel probe (not a test): response times for a locked case against an unknown one, per
 # route; prints a table, writes bench/sidechannel.json. A few minutes.

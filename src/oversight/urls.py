@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include("oversight.ingest.views")),
     path("returns/", include("oversight.returns.views")),
     path("coding/", include("oversight.coding.views")),
+    path("protection/imports/", include("oversight.protection.import_views")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
 ]

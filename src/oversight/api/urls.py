@@ -12,6 +12,7 @@ from oversight.cases.api import router as cases_router
 from oversight.coding.api import router as coding_router
 from oversight.concurrency import ConcurrentEditError
 from oversight.ingest.api import router as ingest_router
+from oversight.protection.import_api import router as protection_import_router
 from oversight.recommendations.api import router as recommendations_router
 from oversight.returns.api import router as returns_router
 
@@ -46,6 +47,7 @@ api.add_router("/v1/cases/", cases_router)
 api.add_router("/v1/ingest/", ingest_router)
 api.add_router("/v1/returns/", returns_router)
 api.add_router("/v1/coding/", coding_router)
+api.add_router("/v1/protection/imports", protection_import_router)
 
 
 @api.exception_handler(Http404)

@@ -542,3 +542,7 @@ class UnusedPower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_type.short_name} not used in {self.incident_reference}"
+
+
+# The bulk import's mapping and run records live in their own module (import_models.py).
+from .import_models import ImportMapping, ImportOutcome, ImportRun  # noqa: E402, F401
