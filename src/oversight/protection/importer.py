@@ -65,6 +65,7 @@ all of it is. A dry run does the whole write and rolls it back, so its counts ar
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -87,9 +88,9 @@ from .models import Breach, Measure, MeasureRule, MeasureStatus, MeasureType, Ou
 BATCH_ROWS = 2000
 MAX_ERRORS = 1000  # listed in the report; the rest are counted
 SHOWN_CHARACTERS = 40  # of a bad value quoted in an error
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-                    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")  # fmt: skip
+# YYYY-MM-DD or DD/MM/YYYY, then optionally HH:MM[:SS] after a space or T (read by hand: strptime is slow).
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 # Events that cannot have happened yet (a hearing, an end date or a review may be ahead).
 PAST_ONLY = frozenset({"made_at", "served_at", "arrested_on", "applied_on", "ended_on", "reported_at",
                        "responded_at", "arrest_at", "charged_on", "outcome_on"})  # fmt: skip
@@ -164,6 +165,21 @@ class ImportReport:
         return {"measures": vars(self.measures).copy(), "breaches": vars(self.breaches).copy()}
 
 
+def _parsed(text: str) -> dt.datetime | None:
+    """A date, or a date and time, as written in a force's export; None when it is neither (31/02/2026)."""
+    if found := _ISO.fullmatch(text):
+        year, month, day = found.group(1, 2, 3)
+    elif found := _UK.fullmatch(text):
+        day, month, year = found.group(1, 2, 3)
+    else:
+        return None
+    hour, minute, second = (int(part or 0) for part in found.group(4, 5, 6))
+    try:
+        return dt.datetime(int(year), int(month), int(day), hour, minute, second)
+    except ValueError:
+        return None
+
+
 def shown(value: str) -> str:
     """A bad value as quoted in a report: one line, cut short (escaped where it is exported)."""
     flat = " ".join(value.split())
@@ -181,6 +197,10 @@ class _Context:
     rules: dict[checker.RuleSpec, int]
     type_ids: dict[str, int]
     now: dt.datetime = field(default_factory=timezone.now)
+    zone: dt.tzinfo = field(default_factory=timezone.get_current_timezone)
+
+    def __post_init__(self) -> None:
+        self.rule_list, self.kinds = list(self.rules), list(self.type_ids)
 
     @classmethod
     def load(cls, force: Organisation, user: User, layout: Layout, force_codes: Mapping[str, Any]) -> _Context:
@@ -237,15 +257,12 @@ class _Line:
         value = self.get(name)
         if not value:
             return None
-        for fmt in DATE_FORMATS:
-            try:
-                day = dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-            self._not_future(name, day > self.ctx.now.date())
-            return day
-        self.fail(name, "not a date (use YYYY-MM-DD or DD/MM/YYYY)")
-        return None
+        moment = _parsed(value)
+        if moment is None or moment.time() != dt.time():
+            self.fail(name, "not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+            return None
+        self._not_future(name, moment.date() > self.ctx.now.date())
+        return moment.date()
 
     def when(self, name: str, *, required: bool = False) -> dt.datetime | None:
         value = self.get(name)
@@ -253,15 +270,13 @@ class _Line:
             if required:
                 self.fail(name, f"{BY_NAME[name].label} is missing")
             return None
-        for fmt in DATETIME_FORMATS + DATE_FORMATS:
-            try:
-                moment = timezone.make_aware(dt.datetime.strptime(value, fmt))
-            except ValueError:
-                continue
-            self._not_future(name, moment > self.ctx.now)
-            return moment
-        self.fail(name, "not a date and time (use YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM)")
-        return None
+        moment = _parsed(value)
+        if moment is None:
+            self.fail(name, "not a date and time (use YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM)")
+            return None
+        aware = moment.replace(tzinfo=self.ctx.zone)  # UK time: what the force's system shows
+        self._not_future(name, aware > self.ctx.now)
+        return aware
 
     def yes_no(self, name: str) -> bool:
         value = self.get(name).lower()
@@ -334,10 +349,11 @@ def _check_rules(line: _Line, values: dict[str, Any]) -> None:
         until_further_order=values["until_further_order"],
         arrested_on=values["arrested_on"],
     )
-    for refusal in checker.check_measure(list(ctx.rules), facts, list(ctx.type_ids)):
-        name = refusal.field if refusal.field in ctx.layout.positions else ""
-        line.fail(name, str(refusal), value=line.get(name) if name else "")
-    spec = checker.rule_for(list(ctx.rules), facts.kind, ctx.force.pk, ctx.force.name, facts.made_at.date())
+    if line.report is not None:  # the write reads rows already checked: only the rule is looked up
+        for refusal in checker.check_measure(ctx.rule_list, facts, ctx.kinds):
+            name = refusal.field if refusal.field in ctx.layout.positions else ""
+            line.fail(name, str(refusal), value=line.get(name) if name else "")
+    spec = checker.rule_for(ctx.rule_list, facts.kind, ctx.force.pk, ctx.force.name, facts.made_at.date())
     if spec is not None:
         values["rule_id"] = ctx.rules[spec]
         values["hearing_due_at"] = checker.hearing_deadline(spec, facts.made_at)
