@@ -158,6 +158,18 @@ def test_importing_the_same_file_again_creates_nothing_and_a_changed_row_updates
     assert dvpo.ends_on == dt.date(2026, 12, 10) and dvpo.version == 2
 
 
+def test_times_in_the_hour_the_clocks_repeat_are_matched_on_a_second_import(wmp: Organisation, team: User) -> None:
+    rows = good_rows()
+    rows[2][HEADER.index("made_at")] = "2026-03-29 01:30"  # the hour skipped in spring
+    rows[3][HEADER.index("reported_at")] = "2026-10-25 01:30"  # the hour repeated in autumn
+    rows[3][HEADER.index("arrest_at")] = "2026-10-25 03:00"
+    data = csv_bytes(rows)
+    assert run(wmp, team, data).ok
+    again = run(wmp, team, data)
+    assert again.ok, again.errors
+    assert (again.measures.unchanged, again.breaches.unchanged, again.breaches.created) == (3, 1, 0)
+
+
 def test_a_dry_run_counts_and_writes_nothing(wmp: Organisation, team: User) -> None:
     report = run(wmp, team, csv_bytes(good_rows()), dry_run=True)
     assert report.ok and report.measures.created == 3

@@ -274,7 +274,9 @@ class _Line:
         if moment is None:
             self.fail(name, "not a date and time (use YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM)")
             return None
-        aware = moment.replace(tzinfo=self.ctx.zone)  # UK time: what the force's system shows
+        # UK time, as the force's system shows it, held in UTC as the database returns it: Python never
+        # finds an hour that the clocks repeat (or skip) equal to anything in another zone (PEP 495).
+        aware = moment.replace(tzinfo=self.ctx.zone).astimezone(dt.UTC)
         self._not_future(name, aware > self.ctx.now)
         return aware
 
