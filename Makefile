@@ -68,11 +68,13 @@ lint: install
 # document reading benchmark (bench/ingest/): precision and recall on labelled real documents, bench/ingest/results.json;
 # then the theme suggestions (bench/themes/): macro-F1 and accuracy beside a baseline, bench/themes/results.json;
 # then the protection dashboard's aggregates beside hand-written SQL (bench/protection/), bench/protection/results.json.
+# then a 100,000-row import of protective measures (rows per second, peak RSS), bench/protection_import.json.
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.themes
 	$(BIN)/python -m bench.protection
+	$(BIN)/python -m bench.protection_import
 
 # The side-channel probe (not a test): response times for a locked case against an unknown one, per
 # route; prints a table, writes bench/sidechannel.json. A few minutes.

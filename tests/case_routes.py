@@ -45,7 +45,7 @@ EXCLUDED_API_TAGS = {
     "documents": EXCLUDED_NAMESPACES["ingest"],
     "returns": EXCLUDED_NAMESPACES["returns"],
     "coding": EXCLUDED_NAMESPACES["coding"],
-    "coding report": EXCLUDED_NAMESPACES["coding"] + "; tests/test_coding_report.py tries every persona on the report's",
+    "coding report": EXCLUDED_NAMESPACES["coding"] + "; tests/test_coding_report.py tries every persona on its",
 }
 EXCLUDED_PACKAGES = {
     "recommendations": "oversight.recommendations",

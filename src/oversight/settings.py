@@ -191,6 +191,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Documents read into the register (ingest): the largest file a person may upload or the command reads.
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", 25 * 1024 * 1024))
+# Bulk imports of protective measures (CSV or XLSX): the largest file a person may upload or the command reads.
+PROTECTION_IMPORT_MAX_BYTES = int(os.environ.get("PROTECTION_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 # A reading that has not moved for this long is taken to have lost its worker: it may be read again.
 INGEST_STALLED_MINUTES = int(os.environ.get("INGEST_STALLED_MINUTES", 15))
 

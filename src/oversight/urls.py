@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include("oversight.ingest.views")),
     path("returns/", include("oversight.returns.views")),
     path("coding/", include("oversight.coding.views")),
+    path("protection/imports/", include("oversight.protection.import_views")),
     path("protection/", include("oversight.protection.urls")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),

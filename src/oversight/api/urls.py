@@ -15,6 +15,7 @@ from oversight.concurrency import ConcurrentEditError
 from oversight.ingest.api import router as ingest_router
 from oversight.protection.api import router as protection_router
 from oversight.protection.dashboard_api import router as protection_dashboard_router
+from oversight.protection.import_api import router as protection_import_router
 from oversight.recommendations.api import router as recommendations_router
 from oversight.returns.api import router as returns_router
 
@@ -52,6 +53,7 @@ api.add_router("/v1/coding/", coding_router)
 api.add_router("/v1/coding/", coding_report_router)
 api.add_router("/v1/protection/", protection_router)
 api.add_router("/v1/protection/dashboard", protection_dashboard_router)
+api.add_router("/v1/protection/imports", protection_import_router)
 
 
 @api.exception_handler(Http404)

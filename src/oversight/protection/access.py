@@ -106,6 +106,11 @@ def can_use_protection(user: AnyUser) -> bool:
     return bool(reading_force_ids(user)) or counting_force_ids(user) is None
 
 
+def importing_forces(user: AnyUser) -> QuerySet[Organisation]:
+    """Forces into which this person may bulk-import measures and breaches: those whose measures they record."""
+    return Organisation.objects.forces().filter(pk__in=recording_force_ids(user))
+
+
 def can_view_measure(user: AnyUser, measure: Measure) -> bool:
     return visible_measures(user).filter(pk=measure.pk).exists()
 

@@ -564,5 +564,7 @@ class UnusedPower(models.Model):
         return f"{self.measure_type.short_name} not used in {self.incident_reference}"
 
 
-# Police and crime plan measures live in their own module; imported here so Django registers them.
+# The bulk import's mapping and run records (import_models.py) and the police and crime plan measures
+# (plan_models.py) live in their own modules; imported here so Django registers them.
+from .import_models import ImportMapping, ImportOutcome, ImportRun  # noqa: E402, F401
 from .plan_models import MonthlyFigure, PlanMeasure  # noqa: E402, F401
