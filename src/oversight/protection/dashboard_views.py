@@ -70,6 +70,7 @@ def dashboard_page(request: AuthedRequest) -> HttpResponse:
         "figures": figures,
         "can_set_plan": bool(access.governed_force_ids(request.user)),
         "can_enter_figures": bool(access.recording_force_ids(request.user)),
+        "can_read": bool(access.reading_force_ids(request.user)),  # the sub-navigation leads to their records
         **_charts(figures),
     }
     return render(request, "protection/dashboard.html", context, status=400 if form.errors else 200)

@@ -263,11 +263,14 @@ def length_refusals(rule: RuleSpec, facts: MeasureFacts) -> list[Refusal]:
 def _bounds(rule: RuleSpec, start: dt.date, ends_on: dt.date, cite: dict[str, str]) -> list[Refusal]:
     days = (ends_on - start).days + 1
     from_text = "from the day after arrest" if rule.length_from == BAIL_START else "beginning with the day it is made"
+    # Both bounds named when the statute sets both, so the reader sees the whole range, not only the bound missed.
+    both = rule.min_length is not None and rule.max_length is not None
+    span = f"{rule.min_length} to {rule.max_length} {rule.length_unit}: " if both else ""
     if rule.min_length is not None and ends_on < period_end(start, rule.min_length, rule.length_unit):
         return [
             Refusal(
                 "ends_on",
-                f"A {rule.name} must last at least {rule.min_length} {rule.length_unit} {from_text}; "
+                f"A {rule.name} must last {span}at least {rule.min_length} {rule.length_unit} {from_text}; "
                 f"this one lasts {days} days (to {ends_on:%-d %B %Y})",
                 **cite,
             )
@@ -277,8 +280,8 @@ def _bounds(rule: RuleSpec, start: dt.date, ends_on: dt.date, cite: dict[str, st
         return [
             Refusal(
                 "ends_on",
-                f"A {rule.name} may last at most {rule.max_length} {rule.length_unit} {from_text}, so no later than "
-                f"{latest:%-d %B %Y}; this one lasts {days} days",
+                f"A {rule.name} must last {span}at most {rule.max_length} {rule.length_unit} {from_text}, "
+                f"so no later than {latest:%-d %B %Y}; this one lasts {days} days",
                 **cite,
             )
         ]
