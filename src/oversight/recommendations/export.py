@@ -20,6 +20,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from oversight.lib.cells import safe_cell
+
 from .filters import Row
 
 COLUMNS = (
@@ -57,10 +59,8 @@ def row_values(row: Row) -> list[Cell]:
 
 
 def _safe(value: Cell) -> Cell:
-    """Text a spreadsheet would run as a formula is kept as text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text a spreadsheet would run as a formula is kept as text (CSV/formula injection: lib/cells.py)."""
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 def filename(extension: str, today: dt.date | None = None) -> str:
