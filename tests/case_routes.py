@@ -36,6 +36,10 @@ EXCLUDED_NAMESPACES = {
     "returns": "national returns: no module of it imports the case or victim apps "
     "(test_excluded_areas_never_touch_cases checks); tests/test_returns_access.py tries every persona on each "
     "route and operation",
+    "protection_imports": "the protective measures' import pages: a run's counts, errors and column mapping "
+    "hold no measure; a row for a case subject's measure is linked to the case and falls under its lock, and "
+    "a locked measure the importer cannot see counts as unchanged (tests/test_protection_import.py checks both, "
+    "and tries each persona on these pages)",
     "coding": "coding national returns: no module of it imports the case or victim apps "
     "(test_excluded_areas_never_touch_cases checks); tests/test_coding_views.py and tests/test_coding_api.py try "
     "every persona on each route and operation",

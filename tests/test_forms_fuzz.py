@@ -132,6 +132,7 @@ def world(personas: Personas, case_personas: CasePersonas, ppda_case: Any, track
         "organisations": Organisation.objects.filter(pk=ppda_case.force_id),
         "dates": [dt.date(2025, 1, 1), dt.date(2025, 7, 1)],
         "needs_reason": True,
+        "headings": ["Reference", "Type", "Made", "Served", "Ends"],  # a file's headings, to map
         "request": None,
         "personas": personas,
         "case_personas": case_personas,

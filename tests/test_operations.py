@@ -157,7 +157,8 @@ def test_check_deploy_passes_with_the_production_settings() -> None:
     env = {**PRODUCTION}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script, "check", "--deploy", "--fail-level", "WARNING"],
-        env={**{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}, **env},
+        # The browser tests' process sets DJANGO_ALLOW_ASYNC_UNSAFE (e2e/conftest.py); a deployment never does.
+        env={**{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}, **env},
         cwd=ROOT,
         capture_output=True,
         text=True,

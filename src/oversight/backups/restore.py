@@ -39,12 +39,22 @@ from .archive import (
 )
 
 # What `oversight migrate` itself writes into a new installation: content types and permissions
-# (after every migration) and the reference organisations with their governing bodies' terms
-# (organisations 0002). A restore replaces them with the snapshot's own, so every id the snapshot's
-# rows point to (content types above all, in the audit trail) is the one it had.
+# (after every migration), the reference organisations with their governing bodies' terms
+# (organisations 0002) and the protective measures' statutory rules (protection 0002). A restore
+# replaces them with the snapshot's own, so every id the snapshot's rows point to (content types
+# above all, in the audit trail) is the one it had.
 # tests/test_backups.py fails if a migration starts writing rows of another model.
 MIGRATION_SEEDED = frozenset(
-    {"contenttypes.contenttype", "auth.permission", "organisations.organisation", "organisations.governingbodyterm"}
+    {
+        "contenttypes.contenttype",
+        "auth.permission",
+        "organisations.organisation",
+        "organisations.governingbodyterm",
+        "protection.measuretype",
+        "protection.measurerule",
+        "protection.rulearea",
+        "protection.extensionstep",
+    }
 )
 ROWS_PER_INSERT = 500
 
