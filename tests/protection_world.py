@@ -72,7 +72,8 @@ def make_world(personas: CasePersonas, workforce: Workforce, case: Case) -> Prot
     power = UnusedPower.objects.create(
         force=wmp, incident_reference="20/1234/26", measure_type=MeasureType.objects.get(kind="dvpn"),
         decided_on=dt.date(2026, 11, 21), restrained_name=workforce.subject.name, restrained_person=workforce.subject,
-        reason="The victim asked for no action", instead="Safeguarding referral", recorded_by=personas.psd_lead,
+        case=case, reason="The victim asked for no action", instead="Safeguarding referral",
+        recorded_by=personas.psd_lead,
     )  # fmt: skip
     return ProtectionWorld(
         team=team,

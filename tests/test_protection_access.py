@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from oversight.cases.models import Case
+from oversight.cases.models import Case, Subject
 from oversight.protection import access
 from oversight.protection.models import Measure
 from tests.case_personas import CasePersonas, Workforce
@@ -115,3 +115,18 @@ def test_navigation(protection: ProtectionWorld, case_personas: CasePersonas) ->
     assert access.can_use_protection(case_personas.opcc_officer)
     assert not access.can_use_protection(protection.no_role)
     assert not access.can_use_protection(case_personas.subject)
+
+
+@pytest.mark.parametrize("name", ["subject_partner", "connected_administrator"])
+def test_removing_the_subject_from_the_case_does_not_unlock_the_measure(
+    protection: ProtectionWorld, case_personas: CasePersonas, name: str
+) -> None:
+    """An insider who edits the data the lock reads (deletes the case's subject row, or clears the
+    register link) still finds the measure locked: the case recorded on it locks it too."""
+    person = getattr(case_personas, name)
+    Subject.objects.filter(case=protection.locked.case).delete()
+    assert not access.can_view_measure(person, protection.locked)
+    assert not access.can_view_unused_power(person, protection.locked_power)
+    Measure.objects.filter(pk=protection.locked.pk).update(restrained_person=None)
+    assert not access.can_view_measure(person, protection.locked)
+    assert access.can_view_measure(case_personas.psd_lead, protection.locked)  # who may view the case still does

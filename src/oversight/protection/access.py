@@ -8,7 +8,9 @@ sits the case lock: a measure or unused power whose restrained person is in the 
 and is a subject of a PPDA case is shown only to someone who may view that case
 (`cases.access.visible_cases`), the case team included (read only); to everyone else it does not
 exist (404) and appears only inside national aggregate counts. The lock is read from the register
-every time, so a case opened after the measure was recorded locks it at once.
+every time, so a case opened after the measure was recorded locks it at once; and the case the
+measure was linked to when recorded keeps it locked on its own, so someone who edits the case's
+subjects (or the register entry) does not unlock it by removing the link the first rule reads.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from oversight.cases.access import visible_cases
-from oversight.cases.models import Subject
+from oversight.cases.models import Case, Subject
 from oversight.organisations.access import AnyUser, memberships_of, organisation_ids_with_role
 from oversight.organisations.models import Organisation, Role
 
@@ -67,13 +69,16 @@ def case_person_ids(user: AnyUser) -> QuerySet[Subject, int]:
 
 
 def _scope(user: AnyUser) -> Q | None:
-    """Records this person may see: their forces' (less those locked with a case they may not view), and
-    those restraining a subject of a case they may view (its team reads them, read only). None: nothing."""
+    """Records this person may see: their forces' (less those locked with a case they may not view, by
+    its subject or by the case recorded on them), and those restraining a subject of a case they may
+    view (its team reads them, read only). None: nothing."""
     forces = reading_force_ids(user)
     if not user.is_authenticated:
         return None
-    own = Q(force_id__in=forces) & ~Q(restrained_person_id__in=locked_person_ids(user)) if forces else Q(pk__in=[])
-    return own | Q(restrained_person_id__in=case_person_ids(user))
+    viewable = visible_cases(user).values("pk")
+    locked = Q(restrained_person_id__in=locked_person_ids(user)) | Q(case_id__in=Case.objects.exclude(pk__in=viewable))
+    own = Q(force_id__in=forces) & ~locked if forces else Q(pk__in=[])
+    return own | Q(restrained_person_id__in=case_person_ids(user)) & ~locked
 
 
 def visible_measures(user: AnyUser) -> MeasureQuerySet:
