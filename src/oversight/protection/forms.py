@@ -112,13 +112,7 @@ class MeasureForm(GovukFormMixin, forms.Form):
     def draft(self) -> services.MeasureDraft:
         data = self.cleaned_data
         force: Organisation = data["force"]
-        person = None
-        if data.get("staff_number", "").strip():
-            person = Person.objects.filter(force=force, staff_number=data["staff_number"].strip()).first()
-            if person is None:
-                raise ValidationError(
-                    {"staff_number": f"No one in {force.name}'s workforce register has this staff number"}
-                )
+        person = _restrained_person(force, data.get("staff_number", ""))
         made_at = moment(data["made_on"], data["made_time"], "made_time")
         assert made_at is not None
         protected = [services.ProtectedDraft(data["victim_name"], data.get("victim_relationship", ""))]
@@ -268,13 +262,7 @@ class UnusedPowerForm(GovukFormMixin, forms.Form):
     def draft(self) -> services.UnusedPowerDraft:
         data = self.cleaned_data
         force: Organisation = data["force"]
-        person = None
-        if data.get("staff_number", "").strip():
-            person = Person.objects.filter(force=force, staff_number=data["staff_number"].strip()).first()
-            if person is None:
-                raise ValidationError(
-                    {"staff_number": f"No one in {force.name}'s workforce register has this staff number"}
-                )
+        person = _restrained_person(force, data.get("staff_number", ""))
         told = moment(data.get("told_on"), data.get("told_time", ""), "told_time")
         if told is not None and not data.get("method"):
             raise ValidationError({"method": "Choose how the victim was told"})
@@ -313,3 +301,13 @@ class FilterForm(GovukFormMixin, forms.Form):
 
 def breach_choice(breach: Breach) -> str:
     return f"{breach.measure} reported {timezone.localtime(breach.reported_at):%-d %B %Y %H:%M}"
+
+
+def _restrained_person(force: Organisation, staff_number: str) -> Person | None:
+    """The register entry a staff number names in the force, if one is given; an unknown one is an error."""
+    if not staff_number.strip():
+        return None
+    person = Person.objects.filter(force=force, staff_number=staff_number.strip()).first()
+    if person is None:
+        raise ValidationError({"staff_number": f"No one in {force.name}'s workforce register has this staff number"})
+    return person
