@@ -130,3 +130,16 @@ def test_removing_the_subject_from_the_case_does_not_unlock_the_measure(
     Measure.objects.filter(pk=protection.locked.pk).update(restrained_person=None)
     assert not access.can_view_measure(person, protection.locked)
     assert access.can_view_measure(case_personas.psd_lead, protection.locked)  # who may view the case still does
+
+
+def test_a_staff_number_not_in_the_force_register_is_refused_by_the_forms(protection: ProtectionWorld) -> None:
+    from django.core.exceptions import ValidationError
+
+    from oversight.protection.forms import _restrained_person
+
+    subject = protection.locked.restrained_person
+    assert subject is not None
+    assert _restrained_person(subject.force, f" {subject.staff_number} ") == subject
+    assert _restrained_person(subject.force, "  ") is None
+    with pytest.raises(ValidationError, match="has this staff number"):
+        _restrained_person(protection.avon.force, subject.staff_number)  # another force's register
