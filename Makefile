@@ -9,7 +9,7 @@ PORT ?= 8000
 # The same default as settings.DATA_DIR: the SQLite file, static files and evidence live here.
 DATA_DIR := $(or $(OVERSIGHT_DATA_DIR),var)
 
-.PHONY: install run reset-demo test lint clean chromium bench probe
+.PHONY: install run reset-demo test lint clean chromium bench probe load
 
 install: $(STAMP) $(VENDOR)/.built
 
@@ -38,14 +38,15 @@ chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
 
-# The worker (background jobs: reading documents) runs beside the web server and stops with it,
-# on Ctrl-C or when the server exits: the trap kills the worker by its process id (without the
-# autoreloader, whose child process would outlive it; restart `make run` after changing a job).
+# The worker (background jobs: reading documents, and the daily sweep it queues itself: reminders)
+# runs beside the web server, its output in the same terminal, and stops with it, on Ctrl-C or when
+# the server exits: the trap stops the worker by its process id (without the autoreloader, whose
+# child process would outlive it; restart `make run` after changing a job).
 run: install
 	mkdir -p $(DATA_DIR)/staticfiles
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight load_demo
-	$(BIN)/oversight db_worker --no-reload & worker=$$!; \
+	$(BIN)/oversight worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/oversight runserver $(HOST):$(PORT)
 
@@ -80,6 +81,13 @@ bench: install
 # route; prints a table, writes bench/sidechannel.json. A few minutes.
 probe: install
 	$(BIN)/python -m bench.sidechannel
+
+# The load test (not a test, and not in `make bench`: it needs PostgreSQL, generates the national data
+# when its database is empty, then runs 50 users for 5 minutes against gunicorn); prints a table, writes
+# bench/load/results.json. LOAD_DATABASE_URL picks the database; LOAD_ARGS adds options (--users, --minutes,
+# --scale, --restart-db-at; see `python -m bench.load --help`).
+load: install
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) src/oversight/static/oversight/oversight.css var

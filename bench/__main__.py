@@ -85,9 +85,11 @@ def _load() -> str:
 
 
 def _measure(args: argparse.Namespace, scale: float) -> dict[str, Any]:
+    from bench import cases as bench_cases
     from bench import graph, sample
     from oversight.workforce.models import ChainLink, Person
 
+    bench_cases.remove()
     generated = _ensure_workforce(scale, args.seed, args.regenerate)
     started = time.monotonic()
     network = graph.build(dt.date.today())
@@ -97,6 +99,9 @@ def _measure(args: argparse.Namespace, scale: float) -> dict[str, Any]:
     }
     world = sample.World(network, names)
     plan = sample.plan(world, random.Random(args.seed), args.per_kind, args.subjects)
+    started = time.monotonic()
+    plan["exclusion_cases"] = bench_cases.open_for(plan["exclusions"][0]["subjects"], world.met)
+    plan["exclusion_cases"]["seconds"] = round(time.monotonic() - started, 1)
     served = _serve(args.database, plan)
     compared = _compare(world, plan, served)
     result = {
@@ -170,7 +175,9 @@ def _compare(world: Any, plan: dict[str, Any], served: dict[str, Any]) -> dict[s
     for case, outcome in zip(plan["exclusions"], served["exclusions"], strict=True):
         person, subjects = case["person"], set(case["subjects"])
         connected = (set(world.network.adj[person]) | {person}) & subjects
-        exclusions.append(connected == set(outcome["found"]))
+        subject_of = plan["exclusion_cases"]["subject_of"]
+        shut = {int(case) for case, subject in subject_of.items() if subject in connected}
+        exclusions.append(connected == set(outcome["found"]) and shut == set(outcome["cases_found"]))
     return {"checks": checks, "lists": lists, "full_lists": full, "exclusions": exclusions}
 
 
@@ -223,15 +230,26 @@ def _summarise(plan: dict[str, Any], served: dict[str, Any], compared: dict[str,
     ]
     exclusions: dict[str, dict[str, Any]] = {}
     for case, outcome, agrees in zip(plan["exclusions"], served["exclusions"], compared["exclusions"], strict=True):
-        entry = exclusions.setdefault(case["person_kind"], {"subjects": len(case["subjects"]), "ms": [], "old_ms": []})
-        entry["ms"].append(outcome["ms"])
-        entry.setdefault("cpu", []).append(outcome["cpu_ms"])
+        entry = exclusions.setdefault(
+            case["person_kind"],
+            {"subjects": len(case["subjects"]), "cases": len(plan["exclusion_cases"]["cases"]), "ms": [], "old_ms": []},
+        )
+        entry["ms"].extend(outcome["ms"])  # each person's exclusion timed bench.serve.REPEATS times
+        entry.setdefault("case_ms", []).extend(outcome["case_ms"])
+        entry.setdefault("case_cpu", []).extend(outcome["case_cpu_ms"])
+        entry.setdefault("standing", []).append(outcome["standing"])
+        entry.setdefault("excluded_cases", []).append(len(outcome["cases_found"]))
+        entry.setdefault("cpu", []).extend(outcome["cpu_ms"])
         entry["old_ms"].append(outcome["old_ms"])
         entry["networkx_agrees"] = entry.get("networkx_agrees", 0) + agrees
         entry["agrees_with_excluded_people"] = (
             entry.get("agrees_with_excluded_people", 0) + outcome["agrees_with_excluded_people"]
         )
     for entry in exclusions.values():
+        entry["case_exclusion"] = _spread(entry.pop("case_ms"))
+        entry["case_exclusion_cpu"] = _spread(entry.pop("case_cpu"))
+        entry["standing_exclusions"] = f"{min(entry['standing'])}-{max(entry.pop('standing'))}"
+        entry["cases_excluded"] = f"{min(entry['excluded_cases'])}-{max(entry.pop('excluded_cases'))}"
         entry["connected_among"] = _spread(entry.pop("ms"))
         entry["connected_among_cpu"] = _spread(entry.pop("cpu"))
         entry["excluded_people_then_filtered"] = _spread(entry.pop("old_ms"))
@@ -316,16 +334,32 @@ def _print_size(r: dict[str, Any]) -> None:
             )
         )
     _table(rows)
-    print("\nPer-request exclusion: connected_among(person, subjects) (old path: excluded_people, then filtered)")
+    cases = next(iter(r["exclusions"].values()))["cases"]
+    print(
+        f"\nPer-request exclusion against the {cases:,} cases of a PSD lead's list (one subject each): as a request "
+        "makes it (excluded_from: the person's standing exclusions, then the register asked about the cases left), "
+        "then the live check alone about every subject (connected_among: what a request pays where no standing "
+        "exclusion answers), and the old path (excluded_people, then filtered)"
+    )
     rows = [
-        ("Person", "subjects", "connected_among p50 / p95 / max", "old path p50 / p95 / max", "agrees (networkx / old)")
+        (
+            "Person",
+            "standing / excluded",
+            "request p50 / p95 / max",
+            "processor",
+            "live check alone",
+            "old path",
+            "agrees (networkx / old)",
+        )
     ]
     for kind, entry in r["exclusions"].items():
-        n = entry["connected_among"]["n"]
+        n = entry["excluded_people_then_filtered"]["n"]  # people (their exclusions are timed REPEATS times each)
         rows.append(
             (
                 kind,
-                f"{entry['subjects']:,}",
+                f"{entry['standing_exclusions']} / {entry['cases_excluded']}",
+                _ms(entry["case_exclusion"]),
+                _ms(entry["case_exclusion_cpu"]),
                 _ms(entry["connected_among"]),
                 _ms(entry["excluded_people_then_filtered"]),
                 f"{entry['networkx_agrees']}/{n} / {entry['agrees_with_excluded_people']}/{n}",
@@ -353,7 +387,7 @@ def _print_scaling(results: dict[str, Any]) -> None:
             "check p50 / p95 (processor)",
             "worst party kind p95",
             "largest pool: size, median listing",
-            "exclusion of the chief constable p95",
+            "chief constable's exclusion p95: request / live alone",
             "peak memory",
         )
     ]
@@ -367,6 +401,7 @@ def _print_scaling(results: dict[str, Any]) -> None:
                 f"({r['checks_cpu']['p50_ms']} / {r['checks_cpu']['p95_ms']})",
                 f"{worst[1]['p95_ms']} ms ({worst[0]})",
                 f"{r['largest_force_pool']:,}, {statistics.median(item['ms'] for item in r['lists']):,.0f} ms",
+                f"{r['exclusions']['chief constable']['case_exclusion']['p95_ms']} / "
                 f"{r['exclusions']['chief constable']['connected_among']['p95_ms']} ms",
                 f"{r['query_process_peak_rss_mb']} MB",
             )

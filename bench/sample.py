@@ -157,15 +157,14 @@ EXCLUDED = [("chief constable", {"CC"}), ("superintendent", {"Supt"}), ("constab
 
 
 def _exclusions(world: World, rng: random.Random, subjects: int) -> list[dict[str, Any]]:
-    """A person of each rank against the subjects of every case a PSD lead can see: mostly strangers,
-    some of them connected to the person (so that the answer is not empty)."""
-    found = []
+    """A person of each rank against the subjects of every case a PSD lead can see: one set of cases
+    for everyone, mostly strangers to each person, with some of each person's own connections among
+    them (so that no answer is empty). bench/cases.py opens a case for each subject."""
     everyone = world.by_force[world.met]
-    for label, ranks in EXCLUDED:
-        for _ in range(5):
-            person = rng.choice(_met_people(world, ranks))
-            near = list(world.network.adj[person])
-            chosen = set(rng.sample(everyone, min(subjects, len(everyone))))
-            chosen |= set(rng.sample(near, min(len(near), 20)))
-            found.append({"person_kind": label, "person": person, "subjects": sorted(chosen)})
-    return found
+    people = [(label, rng.choice(_met_people(world, ranks))) for label, ranks in EXCLUDED for _ in range(5)]
+    chosen = set(rng.sample(everyone, min(subjects, len(everyone))))
+    for _, person in people:
+        near = list(world.network.adj[person])
+        chosen |= set(rng.sample(near, min(len(near), 20)))
+    pool = sorted(chosen)
+    return [{"person_kind": label, "person": person, "subjects": pool} for label, person in people]

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import sign_in, sign_out
 from oversight.audit.models import Alert, AlertKind
 from oversight.cases.models import Case, TeamMember, TeamRole
 from tests.case_personas import SUBJECT_STAFF_NUMBER, CasePersonas, make_case_personas, make_workforce
@@ -27,19 +28,6 @@ def people(reference_organisations: None) -> CasePersonas:
         user.set_password(PASSWORD)
         user.save()
     return personas
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to Oversight")).to_be_visible()
 
 
 def fill_date(page: Page, legend: str, day: int, month: int, year: int) -> None:

@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import sign_in
 from oversight.forms import TEXT
 from oversight.organisations.models import Organisation
 from oversight.recommendations.models import ExtensionRequest, TrackingRecord
 from tests.factories import ReportFactory, TrackingRecordFactory
-from tests.personas import PASSWORD, make_personas
+from tests.personas import make_personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,11 +29,7 @@ def record(reference_organisations: None) -> TrackingRecord:
 
 
 def _extension_page(page: Page, base: str, record: TrackingRecord) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("wmp.owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    sign_in(page, base, "wmp.owner")
     page.goto(base + reverse("recommendations:tracking_extension", args=[record.pk]))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ask for an extension")
 

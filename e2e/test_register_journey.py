@@ -14,10 +14,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from e2e.conftest import sign_in, sign_out
 from oversight.organisations.models import Organisation
 from oversight.recommendations.models import Committee, CommitteeMeeting, SignoffStage, TrackingRecord
+from tests.documents_corpus import simple_pdf
 from tests.factories import ItemFactory, ReportFactory, TrackingRecordFactory
-from tests.personas import PASSWORD, Personas, make_personas
+from tests.personas import Personas, make_personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,19 +43,6 @@ def journey(reference_organisations: None) -> tuple[Personas, TrackingRecord, Co
     return personas, record, meeting
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to Oversight")).to_be_visible()
-
-
 def open_item_from_register(page: Page, base: str) -> None:
     page.goto(f"{base}/recommendations/")
     page.get_by_role("link", name=re.compile(REFERENCE)).first.click()
@@ -71,7 +60,7 @@ def owner_updates_adds_evidence_and_submits(page: Page, base: str, tmp_path: Pat
     page.get_by_role("link", name="Add evidence").click()
     page.get_by_label("Title").fill("Stalking flag audit, Q3")
     evidence = tmp_path / "stalking-audit.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% audit of stalking flags\n%%EOF\n")
+    evidence.write_bytes(simple_pdf([["Audit of stalking flags"]]))  # a PDF that opens: evidence is screened
     page.get_by_label("Or upload a file").set_input_files(str(evidence))
     effective = page.get_by_role("group", name=re.compile("Effective date"))
     effective.get_by_label("Day").fill("1")

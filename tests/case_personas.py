@@ -33,6 +33,9 @@ from oversight.cases.models import (
 )
 from oversight.cases.services import NewCase, open_case, read_case
 from oversight.grants import services as grants
+from oversight.ingest.models import ReadingStatus, SourceDocument
+from oversight.notifications.models import Notification, NotificationKind
+from oversight.notifications.services import notify
 from oversight.organisations.models import Organisation, Role
 from oversight.victims import services as victims
 from oversight.victims.models import RightStatus, RiskLevel, SupportKind
@@ -387,6 +390,11 @@ def furnish(personas: CasePersonas, insiders: Insiders, workforce: Workforce, *,
     )  # fmt: skip
     case = open_ppda_case(personas, workforce) if with_case else None
     ids: dict[str, object] = {"force": w.wmp.slug, "code_right": min(RIGHT_NUMBERS)}
+    ids["register_person"] = w.unrelated.pk
+    ids["source_document"] = SourceDocument.objects.create(
+        file="documents/00/furnished", sha256="0" * 64, original_name="furnished.txt", size=1, kind="report",
+        organisation=w.wmp, uploaded_by=personas.psd_lead, status=ReadingStatus.READ, read_at=timezone.now(),
+    ).pk  # fmt: skip
     if case is not None:
         ids |= _furnish_case(case, personas, insiders, workforce)
     today = timezone.localdate()
@@ -454,11 +462,13 @@ def _furnish_case(case: Case, personas: CasePersonas, insiders: Insiders, workfo
                              status_on=today)  # fmt: skip
     read_case(personas.subject, case.pk, "case page")  # the subject's own attempt: an alert for the PSD lead
     alert = Alert.objects.filter(object_id=case.pk, actor=personas.subject).latest("at")
+    notify(personas.psd_lead, NotificationKind.RESTRICTION_REVIEW, case, key="furnished")
     return {
         "case": case.pk,
         "team_member": case.team.get(user=personas.investigator).pk,
         "break_glass": opening.pk,
         "alert": alert.pk,
+        "notification": Notification.objects.get(recipient=personas.psd_lead, key="furnished").pk,
         "oic_request": oic.pk,
         "support_referral": referral.pk,
         "marac_referral": marac.pk,

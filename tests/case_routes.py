@@ -40,6 +40,14 @@ EXCLUDED_NAMESPACES = {
     "hold no measure; a row for a case subject's measure is linked to the case and falls under its lock, and "
     "a locked measure the importer cannot see counts as unchanged (tests/test_protection_import.py checks both, "
     "and tries each persona on these pages)",
+    "audit": "the audit trail's head, for administrators to record outside the system: a sequence number and a "
+    "hash over every audit row of the whole installation, never of one record; it moves whenever anything anywhere "
+    "is audited (a sign-in included), so it differs between the two worlds by design and tells no case from the "
+    "rest of the system's activity. tests/test_trail.py tries every persona on it",
+    "jobs": "the daily jobs' page for system administrators: a job's name, day, status, attempts and the error's "
+    "type and line, never what a run did nor a count it returned (a worklist count could move with a locked "
+    "measure); no module of it imports the case or victim apps (test_excluded_areas_never_touch_cases checks); "
+    "tests/test_jobs_views.py tries every persona on each route",
     "coding": "coding national returns: no module of it imports the case or victim apps "
     "(test_excluded_areas_never_touch_cases checks); tests/test_coding_views.py and tests/test_coding_api.py try "
     "every persona on each route and operation",
@@ -56,6 +64,7 @@ EXCLUDED_PACKAGES = {
     "ingest": "oversight.ingest",
     "returns": "oversight.returns",
     "coding": "oversight.coding",
+    "jobs": "oversight.jobs",
 }  # for the check that it never touches cases
 
 # The path segment(s) in front of a parameter -> what the parameter names. The longest match wins.
@@ -84,6 +93,12 @@ SEGMENT_MEANING: dict[tuple[str, ...], str] = {
     ("protection", "measures"): "protective_measure",
     ("protection", "breaches"): "protective_breach",
     ("protection", "unused"): "unused_power",
+    ("retention", "measures"): "protective_measure",
+    # A register entry and a document read in: in the world with the case and without it alike.
+    ("retention", "people"): "register_person",
+    ("retention", "documents"): "source_document",
+    # A person's notification: the fixture's is the PSD lead's, about the case (notifications/).
+    ("notifications",): "notification",
 }
 
 # Things that belong to one case: a person refused the case must be refused these exactly as if they
@@ -105,6 +120,7 @@ CASE_OWNED = frozenset(
         "protective_measure",
         "protective_breach",
         "unused_power",
+        "notification",
     }
 )
 

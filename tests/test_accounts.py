@@ -16,8 +16,8 @@ def _login(client: Client, username: str, password: str) -> object:
 
 
 def test_sign_in_and_out(personas: Personas) -> None:
-    client = Client()
-    response = _login(client, "wmp.liaison", PASSWORD)
+    client = Client()  # an owner: a role that needs no second factor (tests/test_second_factor.py)
+    response = _login(client, "wmp.owner", PASSWORD)
     assert response.status_code == 302  # type: ignore[attr-defined]
     assert client.get("/").status_code == 200
     client.post("/accounts/logout/")

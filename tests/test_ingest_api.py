@@ -13,6 +13,7 @@ from django.test import Client
 from oversight.ingest.models import ReadingStatus, SourceDocument
 from oversight.organisations.models import Organisation
 from oversight.recommendations.models import Report
+from tests.documents_corpus import simple_pdf
 from tests.factories import ReportFactory
 from tests.ingest_fixtures import REPORT_TEXT, store
 from tests.personas import Personas
@@ -105,7 +106,7 @@ def test_the_command_says_why_a_file_could_not_be_read(
     personas: Personas, wmp: Organisation, report: Report, tmp_path: Path
 ) -> None:
     path = tmp_path / "scan.pdf"
-    path.write_bytes(b"%PDF-1.7 not really")
+    path.write_bytes(simple_pdf([["A page the stand-in reader below cannot read."]]))
     from oversight.lib import documents
 
     def unreadable(*args: object, **kwargs: object) -> None:

@@ -291,3 +291,18 @@ def test_worklist_reminders_count_only_what_each_person_may_see(
     assert "1 item on your worklist" in team.subject  # the public DVPN's victim not told; nothing locked
     assert "4 items" in lead.subject  # and the locked DVPN, its breach and the power not used against the subject
     assert all("Daniel Hart" not in m.body and "John Doe" not in m.body for m in mailoutbox)
+
+
+def test_worklist_reminders_go_once_a_day_however_often_they_run(
+    protection: ProtectionWorld, case_personas: CasePersonas, mailoutbox: list[Any]
+) -> None:
+    """A second run on one day (the command, a sweep again, a worker killed mid-run) emails nobody twice;
+    the next day's run emails again."""
+    from oversight.protection.reminders import send_daily_reminders, send_reminders
+
+    first = send_reminders(timezone.now())
+    assert first >= 2 and len(mailoutbox) == first
+    assert send_reminders(timezone.now()) == 0
+    assert send_daily_reminders(timezone.localdate()) == 0
+    assert len(mailoutbox) == first
+    assert send_daily_reminders(timezone.localdate() + dt.timedelta(days=1)) == first

@@ -32,6 +32,7 @@ from oversight.recommendations.models import (
     TrackingRecord,
 )
 from tests.conftest import client_for
+from tests.documents_corpus import simple_pdf
 from tests.factories import ItemFactory
 from tests.personas import Personas
 
@@ -146,7 +147,7 @@ def world(personas: Personas, wmp: Organisation) -> World:
         due_on=dt.date(2030, 1, 1),
     )  # fmt: skip
     evidence = services.add_evidence(tracking, personas.owner, title="Plan", effective_on=dt.date(2023, 1, 5),
-                                     upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.7\n"))  # fmt: skip
+                                     upload=SimpleUploadedFile("plan.pdf", simple_pdf([["Plan"]])))  # fmt: skip
     extension = services.request_extension(tracking, personas.owner, dt.date(2031, 1, 1), "Partners")
     report = tracking.item.report
     response = services.start_response(report, wmp, personas.opcc_officer)

@@ -24,6 +24,7 @@ from oversight.returns.models import (
     ReturnStatus,
     VersionAnswer,
 )
+from tests.documents_corpus import simple_pdf
 from tests.factories import member
 from tests.personas import Personas
 from tests.returns_helpers import DEADLINE, draft_request, question, send
@@ -302,14 +303,15 @@ def test_evidence_files_are_checked_kept_by_hash_and_carried_into_the_version(
     with pytest.raises(ValidationError, match="do not match its type"):
         services.save_answers(record, personas.opcc_officer, None, {}, {evidence.pk: bad})
     accepted = question(request, QuestionKind.ACCEPTED).pk
-    good = SimpleUploadedFile("spec.pdf", b"%PDF-1.4 a specification", content_type="application/pdf")
+    spec = simple_pdf([["A specification"]])
+    good = SimpleUploadedFile("spec.pdf", spec, content_type="application/pdf")
     record = services.save_answers(record, personas.opcc_officer, None, {accepted: "accepted"}, {evidence.pk: good})
     kept = record.answers.get(question=evidence)
     assert kept.file_name == "spec.pdf" and kept.file.name.endswith(kept.sha256)
     record = services.submit_return(record, personas.opcc_officer, record.version)
     submitted = record.versions.get().answers.get(question=evidence)
     assert (submitted.file.name, submitted.sha256) == (kept.file.name, kept.sha256)
-    assert submitted.file.read() == b"%PDF-1.4 a specification"
+    assert submitted.file.read() == spec
 
 
 def test_a_passage_is_a_span_of_a_submitted_answer(wm_return: Return, personas: Personas) -> None:

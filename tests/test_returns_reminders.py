@@ -106,3 +106,22 @@ def test_a_malformed_date_is_refused_with_status_2(db: None) -> None:
     with pytest.raises(CommandError, match="YYYY-MM-DD") as error:
         call_command("returns", "remind", "--today", "31/01/2099")
     assert error.value.returncode == 2
+
+
+def test_a_mail_server_that_is_down_leaves_no_reminder_and_the_retry_sends_it(
+    personas: Personas, wm_return: Return, settings: object
+) -> None:
+    """The row and the email are one transaction: a refused email takes its row back, so the daily
+    sweep's next attempt sends it (before, the row stayed and the reminder was never sent)."""
+    from oversight.returns.reminders import send_reminders
+    from tests.jobs_fixtures import mail_server_down, mail_server_up
+
+    mail_server_down(settings)
+    with pytest.raises(OSError):
+        send_reminders(dt.date(2099, 1, 25))
+    assert not Reminder.objects.filter(return_record=wm_return).exists()
+    mail_server_up(settings)
+    send_reminders(dt.date(2099, 1, 25))
+    send_reminders(dt.date(2099, 1, 25))
+    assert Reminder.objects.filter(return_record=wm_return).count() == 1
+    assert [m.to for m in mail.outbox] == [[personas.opcc_officer.email]]

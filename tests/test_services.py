@@ -29,10 +29,11 @@ from oversight.recommendations.models import (
     TransitionAction,
 )
 from oversight.recommendations.services import ConcurrentEditError, TransitionNotAllowed
+from tests.documents_corpus import simple_pdf
 from tests.factories import ReportFactory
 from tests.personas import Personas
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+PDF = simple_pdf([["A plan"]])  # a PDF that opens: evidence is screened (lib/screening.py)
 
 
 def pdf(name: str = "plan.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -168,6 +169,7 @@ def test_two_saves_from_the_same_version_keep_the_first(personas: Personas, trac
         lambda t, p, v: services.post_update(t, p.owner, "Progress", version=v),
         lambda t, p, v: services.request_extension(t, p.owner, dt.date(2030, 1, 1), "Needs time", version=v),
         lambda t, p, v: services.record_hmicfrs_status(t, p.hmicfrs_lead, "being_progressed", "", version=v),
+        lambda t, p, v: services.transition(t, p.owner, TransitionAction.SUBMIT, "", v),
     ],
 )
 def test_every_versioned_change_refuses_a_stale_copy(
@@ -181,6 +183,7 @@ def test_every_versioned_change_refuses_a_stale_copy(
     assert tracking.version == stale + 1
     assert not tracking.updates.exists() and not tracking.extensions.exists() and not tracking.reviews.exists()
     assert not tracking.hmicfrs_history.exists() and tracking.rag_override == ""
+    assert not tracking.transitions.exists() and tracking.signoff == SignoffStage.NOT_SUBMITTED
 
 
 def test_file_evidence_keeps_sha256_and_numbers_versions(personas: Personas, tracking: TrackingRecord) -> None:

@@ -24,9 +24,10 @@ from oversight.recommendations.models import (
     TrackingStatus,
 )
 from tests.conftest import client_for
+from tests.documents_corpus import simple_pdf
 from tests.personas import Personas
 
-PDF = b"%PDF-1.7\n%evidence\n"
+PDF = simple_pdf([["Evidence"]])  # a PDF that opens: evidence is screened (lib/screening.py)
 
 
 @pytest.fixture

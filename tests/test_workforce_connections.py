@@ -430,10 +430,18 @@ def test_connections_are_symmetric_and_match_the_reference(plan: Plan, on: dt.da
 # --- the per-request exclusion: connected_among ----------------------------------------------------
 
 
-def test_connected_among_a_chief_constables_tree(build: Build) -> None:
+@pytest.mark.parametrize("cap", [1, 3, 4, None], ids=["seeks", "seeks-at-the-bound", "range-at-the-bound", "range"])
+def test_connected_among_a_chief_constables_tree(
+    build: Build, monkeypatch: pytest.MonkeyPatch, cap: int | None
+) -> None:
     """A chief constable's reporting tree is all directly connected to them; strangers and people whose
     chain to them ended before the window are not, and a team-mate of a constable is not connected to
-    the chief through the constable (that is two steps)."""
+    the chief through the constable (that is two steps). The same answers whether PostgreSQL reads the
+    people below the person as one range or seeks each subject: the chief has three people below them
+    in the window, so a bound of 3 rows chooses the seeks and a bound of 4 the range."""
+    if cap is not None:
+        monkeypatch.setattr(connections, "BELOW_AT_LEAST", cap)
+        monkeypatch.setattr(connections, "BELOW_PER_SUBJECT", 0)
     chief, superintendent = build.person("C Chief", "CC"), build.person("S Super", "Supt")
     sergeant, constable, mate = build.person("A Khan", "Sgt"), build.person("B Jones"), build.person("M Mate")
     former, stranger, friend = build.person("F Former"), build.person("X Stranger"), build.person("P Pal")

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from oversight.cases.models import Case, Subject
 from oversight.organisations.models import Organisation
-from oversight.protection.models import Breach, Measure, MeasureRule, MeasureStatus, MeasureType, Outcome, Response
+from oversight.protection.models import Breach, Measure, MeasureRule, MeasureStatus, MeasureType
+from oversight.synthetic.protection import breach_outcome
 from oversight.workforce.models import Person
 
 PER_YEAR = {
@@ -77,34 +78,6 @@ def _people(forces: list[Organisation], recorder: User, rng: random.Random) -> l
     return [p.pk for p in people]
 
 
-def _outcome(rng: random.Random, reported: dt.datetime) -> dict[str, Any]:
-    """A police response, arrest, charge and outcome, in proportions that look like published ones."""
-    roll = rng.random()
-    if roll < 0.35:
-        arrested = reported + dt.timedelta(seconds=int(rng.expovariate(1 / 72_000)))
-        if rng.random() < 0.5:
-            outcome = rng.choices([Outcome.CONVICTION, Outcome.ACQUITTAL, Outcome.PENDING], [6, 1, 3])[0]
-            return {
-                "response": Response.ARREST,
-                "arrested_at": arrested,
-                "charged_on": timezone.localdate(arrested) + dt.timedelta(days=1),
-                "outcome": outcome,
-            }
-        outcome = rng.choices([Outcome.NO_FURTHER_ACTION, Outcome.CAUTION, Outcome.PENDING], [6, 2, 2])[0]
-        return {"response": Response.ARREST, "arrested_at": arrested, "outcome": outcome}
-    if roll < 0.45:
-        return {"response": Response.VOLUNTARY_INTERVIEW}
-    if roll < 0.65:
-        return {"response": Response.WARNING}
-    if roll < 0.75:
-        return {
-            "response": Response.NO_ACTION,
-            "no_action_reason": "Victim declined",
-            "outcome": Outcome.NO_FURTHER_ACTION,
-        }
-    return {}
-
-
 def generate(plan: Plan) -> dict[str, Any]:
     """Replace every measure and breach with a generated set; returns the counts made."""
     rng = random.Random(plan.seed)
@@ -157,7 +130,7 @@ def generate(plan: Plan) -> dict[str, Any]:
                         description="-",
                         recorded_by=recorder,
                         created_at=reported,
-                        **_outcome(rng, reported),
+                        **breach_outcome(rng, reported),
                     )
                 )
             if len(batch) >= BATCH:

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from oversight.accounts import rules as _account_rules
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("OVERSIGHT_DATA_DIR", PROJECT_DIR / "var"))
@@ -46,6 +48,24 @@ else:
     }
     DEBUG = os.environ.get("DEBUG", "0") == "1"
 
+# A read replica (PostgreSQL streaming replication) for dashboards and exports, when one is configured:
+# only code inside `db_routers.reading_from_replica()` reads from it, never an access decision or a
+# locked record. In tests it is the default database under another name (a test mirror).
+if REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=PRODUCTION
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["oversight.db_routers.ReplicaRouter"]
+
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # The session's time zone is set when it starts (Django's is UTC with USE_TZ), so Django sends no
+        # SET TIME ZONE: one round trip less for every new connection. A pooler that drops the startup
+        # option (PgBouncer's ignore_startup_parameters) leaves Django to send the SET, as before.
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c TimeZone=UTC".strip()
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite cannot create the folder its file lives in: a new OVERSIGHT_DATA_DIR would fail to start.
     if (sqlite_file := str(DATABASES["default"]["NAME"])) and sqlite_file != ":memory:":
@@ -69,6 +89,10 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    # The second factor: authenticator apps (TOTP); recovery codes are oversight.accounts' own
+    # hashed device, since django-otp's static tokens are stored in plain text.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "oversight.organisations",
     "oversight.accounts",
     "oversight.audit",
@@ -81,7 +105,11 @@ INSTALLED_APPS = [
     "oversight.returns",
     "oversight.protection",
     "oversight.coding",
+    "oversight.notifications",
     "oversight.backups",
+    "oversight.jobs",
+    "oversight.synthetic",
+    "oversight.retention",
     "oversight.api",
 ]
 
@@ -94,10 +122,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "oversight.organisations.middleware.CurrentOrganisationMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session whose roles changed; holds a session at its second factor (after messages, to say why).
+    "oversight.accounts.sessions.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -121,6 +152,8 @@ TEMPLATES = [
                 "oversight.ingest.context_processors.ingest_navigation",
                 "oversight.returns.context_processors.returns_navigation",
                 "oversight.protection.context_processors.protection_navigation",
+                "oversight.notifications.context_processors.notification_count",
+                "oversight.jobs.context_processors.jobs_navigation",
             ],
         },
     },
@@ -163,6 +196,20 @@ X_FRAME_OPTIONS = "DENY"
 # Lock-out: this many failed logins for one username within the window locks it for the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
+# Sign-in, second factor and API limits (issue 13); the defaults and their sources: accounts/rules.py.
+SIGN_IN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", _account_rules.SIGN_IN_FAILURES_PER_ADDRESS)
+)
+SECOND_FACTOR_FAILURE_LIMIT = int(
+    os.environ.get("SECOND_FACTOR_FAILURE_LIMIT", _account_rules.SECOND_FACTOR_FAILURE_LIMIT)
+)
+API_REQUESTS_PER_ACCOUNT = int(os.environ.get("API_REQUESTS_PER_ACCOUNT", _account_rules.API_REQUESTS_PER_ACCOUNT))
+API_REQUESTS_PER_ADDRESS = int(os.environ.get("API_REQUESTS_PER_ADDRESS", _account_rules.API_REQUESTS_PER_ADDRESS))
+API_BAD_TOKENS_PER_ADDRESS = int(
+    os.environ.get("API_BAD_TOKENS_PER_ADDRESS", _account_rules.API_BAD_TOKENS_PER_ADDRESS)
+)
+# The issuer name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Oversight")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -196,10 +243,20 @@ PROTECTION_IMPORT_MAX_BYTES = int(os.environ.get("PROTECTION_IMPORT_MAX_BYTES", 
 # A reading that has not moved for this long is taken to have lost its worker: it may be read again.
 INGEST_STALLED_MINUTES = int(os.environ.get("INGEST_STALLED_MINUTES", 15))
 
-# Background jobs (reading documents, and later reminders): Django's task API with its database
+# Background jobs (reading documents, the daily sweep): Django's task API with its database
 # backend, so one machine needs no broker and many web and worker processes share one queue.
-# `oversight db_worker` runs them; `make run` starts it beside the web server.
+# `oversight worker` runs them and queues the daily sweep; `make run` starts it beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The modules whose `@daily(...)` jobs the sweep runs once a day each (oversight/jobs/registry.py),
+# imported when Django starts so that every process knows the same jobs.
+DAILY_JOB_MODULES = [
+    "oversight.returns.reminders",
+    "oversight.protection.reminders",
+    "oversight.notifications.jobs",
+    "oversight.audit.jobs",
+    "oversight.retention.jobs",
+]
 
 # Email (return reminders): locally printed to the console; in production an SMTP server, e.g.
 # EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and EMAIL_PORT.
@@ -207,6 +264,14 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oversight@localhost")
+# GOV.UK Notify instead of SMTP (optional): EMAIL_BACKEND=oversight.notifications.notify_backend.NotifyEmailBackend
+# with an API key and the id of an email template whose subject is ((subject)) and body ((body)).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")
+# A mail server that does not answer within this many seconds counts as down: the email waits and is
+# tried again (notifications/rules.py), rather than holding a worker.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
 # The address people reach Oversight at, for links in emails (no request to take it from in a job).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Origins other than the request's own host that may post forms (comma-separated, with scheme).
@@ -250,6 +315,15 @@ LOGGING = {
 # time together ended (issue 3; the default lives in workforce/rules.py).
 WORKFORCE_CONNECTION_YEARS = int(os.environ.get("WORKFORCE_CONNECTION_YEARS", 5))
 
+# Retention periods (retention/rules.py says why each is an organisational choice, and its sources).
+RETENTION_CLOSED_CASE_YEARS = int(os.environ.get("RETENTION_CLOSED_CASE_YEARS", 10))
+RETENTION_SIGN_IN_MONTHS = int(os.environ.get("RETENTION_SIGN_IN_MONTHS", 12))
+RETENTION_ENDED_MEASURE_YEARS = int(os.environ.get("RETENTION_ENDED_MEASURE_YEARS", 6))
+RETENTION_READ_NOTIFICATION_MONTHS = int(os.environ.get("RETENTION_READ_NOTIFICATION_MONTHS", 12))
+RETENTION_LEAVER_YEARS = int(os.environ.get("RETENTION_LEAVER_YEARS", 6))
+RETENTION_SOURCE_DOCUMENT_YEARS = int(os.environ.get("RETENTION_SOURCE_DOCUMENT_YEARS", 2))
+RETENTION_KEPT_REVIEW_YEARS = int(os.environ.get("RETENTION_KEPT_REVIEW_YEARS", 5))
+
 # The register's people join the workforce register once the case demo has generated it.
 DEMO_LOADERS = [
     "oversight.recommendations.demo",
@@ -259,4 +333,5 @@ DEMO_LOADERS = [
     "oversight.returns.demo",
     "oversight.coding.demo",
     "oversight.protection.demo",
+    "oversight.notifications.demo",
 ]

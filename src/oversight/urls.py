@@ -25,6 +25,10 @@ urlpatterns = [
     path("protection/", include("oversight.protection.urls")),
     path("api/", api_urls),
     path("api-tokens/", include("oversight.api.views")),
+    path("notifications/", include("oversight.notifications.views")),
+    path("operations/jobs/", include("oversight.jobs.views")),
+    path("audit/", include("oversight.audit.views")),
+    path("retention/", include("oversight.retention.views")),
 ]
 
 handler404 = "oversight.views.not_found"

@@ -13,6 +13,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from oversight.cases.summary import case_summary
+from oversight.jobs.health import jobs_health
 from oversight.recommendations.summary import register_summary
 from oversight.request import AuthedRequest
 from oversight.victims.services import overdue_contacts
@@ -43,7 +44,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness, without login, for load balancers: the database answers and the task queue's
-    table can be read (how many jobs wait, how many failed); 503 otherwise."""
+    table can be read (how many jobs wait, how many failed); 503 otherwise. The daily jobs' failed
+    runs and a stale sweep are reported too, but do not make a web process unready."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -51,11 +53,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
             waiting=Count("pk", filter=Q(status=TaskResultStatus.READY)),
             failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
         )
+        jobs = jobs_health(timezone.now())
     except DatabaseError as error:
         # The error's type only: a database error's message can quote a row's values.
         logger.warning("Not ready: the database or the task queue is unreachable (%s)", type(error).__name__)
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "queue": queue})
+    return JsonResponse({"status": "ok", "database": "ok", "queue": queue, "jobs": jobs})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from oversight.forms import GovukFormMixin, limit_length
+from oversight.forms import TEXT, GovukFormMixin, limit_length
 
 from .models import is_locked_out, record_attempt
 
@@ -71,3 +71,44 @@ class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             limit_length(field, PASSWORD_MAX_LENGTH)
+
+
+class SecondFactorForm(GovukFormMixin, forms.Form):
+    """A code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=64,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes",
+        error_messages={"required": "Enter the code from your authenticator app or a recovery code"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+
+class EnrolForm(GovukFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=12,
+        help_text="After adding Oversight to your app, enter the 6-digit code it shows",
+        error_messages={"required": "Enter the 6-digit code your app shows"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Enter the 6 digits your app shows, for example 123456")
+        return code
+
+
+class FactorResetForm(GovukFormMixin, forms.Form):
+    username = forms.CharField(
+        label="Username", max_length=150, error_messages={"required": "Enter the username of the person"}
+    )
+    reason = forms.CharField(
+        label="Why is the second factor being reset?",
+        max_length=TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, how you confirmed who asked. Their PSD leads and yours are alerted",
+        error_messages={"required": "Enter why the second factor is being reset"},
+    )

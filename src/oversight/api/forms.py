@@ -7,10 +7,16 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from oversight.accounts.rules import TOKEN_MAX_LIFETIME
 from oversight.forms import GovukFormMixin
 
-# Tokens expire by default; "never" is offered for service accounts that an administrator watches.
-LIFETIMES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("never", "Never")]
+# Every token expires (accounts/rules.py: at most TOKEN_MAX_LIFETIME); 90 days unless chosen.
+LIFETIMES = [("30", "30 days"), ("90", "90 days"), (str(TOKEN_MAX_LIFETIME.days), "1 year")]
+
+
+class Access:
+    READ_ONLY = "read"
+    READ_WRITE = "write"
 
 
 class TokenForm(GovukFormMixin, forms.Form):
@@ -20,6 +26,16 @@ class TokenForm(GovukFormMixin, forms.Form):
         help_text="So you can tell your tokens apart, for example 'Power BI register report'",
         error_messages={"required": "Enter a name for the token"},
     )
+    access = forms.ChoiceField(
+        label="What may it do?",
+        choices=[
+            (Access.READ_ONLY, "Read only: read what you can see, change nothing"),
+            (Access.READ_WRITE, "Read and change: also post updates and take sign-off steps as you"),
+        ],
+        initial=Access.READ_ONLY,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the token may do"},
+    )
     lifetime = forms.ChoiceField(
         label="Expires after",
         choices=LIFETIMES,
@@ -28,6 +44,8 @@ class TokenForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Select when the token expires"},
     )
 
-    def expires_at(self) -> dt.datetime | None:
-        lifetime = self.cleaned_data["lifetime"]
-        return None if lifetime == "never" else timezone.now() + dt.timedelta(days=int(lifetime))
+    def expires_at(self) -> dt.datetime:
+        return timezone.now() + dt.timedelta(days=int(self.cleaned_data["lifetime"]))
+
+    def read_only(self) -> bool:
+        return bool(self.cleaned_data["access"] == Access.READ_ONLY)

@@ -8,8 +8,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from oversight.accounts.rules import TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME
 
 TOKEN_PREFIX = "ovs_"  # noqa: S105 (a prefix that makes leaked tokens recognisable, not a secret)
 
@@ -38,6 +41,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    read_only = models.BooleanField(
+        default=False, help_text="A read-only token may read (GET) but never change anything"
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -48,10 +54,19 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.user})"
 
     @classmethod
-    def issue(cls, user: object, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
-        """A new token; the raw value is returned once and never stored."""
+    def issue(
+        cls, user: object, name: str, expires_at: dt.datetime | None = None, *, read_only: bool = False
+    ) -> tuple[ApiToken, str]:
+        """A new token; the raw value is returned once and never stored (only its SHA-256: a token
+        carries 256 random bits, so no slower hash is needed). Every token expires: by default after
+        TOKEN_DEFAULT_LIFETIME, and never later than TOKEN_MAX_LIFETIME (accounts/rules.py)."""
+        expires_at = expires_at or timezone.now() + TOKEN_DEFAULT_LIFETIME
+        if expires_at > timezone.now() + TOKEN_MAX_LIFETIME:
+            raise ValidationError({"expires_at": f"A token may last at most {TOKEN_MAX_LIFETIME.days} days"})
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw), expires_at=expires_at)
+        token = cls.objects.create(
+            user=user, name=name, key_hash=hash_token(raw), expires_at=expires_at, read_only=read_only
+        )
         return token, raw
 
     def revoke(self) -> None:

@@ -13,13 +13,14 @@ from oversight.coding.api import router as coding_router
 from oversight.coding.report_api import router as coding_report_router
 from oversight.concurrency import ConcurrentEditError
 from oversight.ingest.api import router as ingest_router
+from oversight.notifications.api import router as notifications_router
 from oversight.protection.api import router as protection_router
 from oversight.protection.dashboard_api import router as protection_dashboard_router
 from oversight.protection.import_api import router as protection_import_router
 from oversight.recommendations.api import router as recommendations_router
 from oversight.returns.api import router as returns_router
 
-from .auth import TokenAuth
+from .auth import FreshFactorNeeded, RateLimited, ReadOnlyToken, TokenAuth
 
 
 def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -29,8 +30,11 @@ def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        if request.user.is_authenticated or (token and TokenAuth().authenticate(request, token)):
-            return view(request, *args, **kwargs)
+        try:
+            if request.user.is_authenticated or (token and TokenAuth().authenticate(request, token)):
+                return view(request, *args, **kwargs)
+        except RateLimited as limited:
+            return _too_many(limited)
         return JsonResponse({"detail": "Unauthorized"}, status=401)
 
     return guarded
@@ -54,6 +58,30 @@ api.add_router("/v1/coding/", coding_report_router)
 api.add_router("/v1/protection/", protection_router)
 api.add_router("/v1/protection/dashboard", protection_dashboard_router)
 api.add_router("/v1/protection/imports", protection_import_router)
+api.add_router("/v1/notifications", notifications_router)
+
+
+def _too_many(limited: RateLimited) -> HttpResponse:
+    response = JsonResponse({"detail": limited.detail}, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    return _too_many(exc)
+
+
+@api.exception_handler(ReadOnlyToken)
+def read_only(request: HttpRequest, exc: ReadOnlyToken) -> HttpResponse:
+    # Refused before any record is looked up: the same answer for every path, so nothing leaks.
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(FreshFactorNeeded)
+def fresh_factor_needed(request: HttpRequest, exc: FreshFactorNeeded) -> HttpResponse:
+    # Raised only after the record was found in the caller's scope: someone outside got 404 first.
+    return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
 @api.exception_handler(Http404)

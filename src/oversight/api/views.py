@@ -9,6 +9,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from oversight.accounts.sessions import posted, requires_fresh_second_factor
 from oversight.request import AuthedRequest
 
 from .forms import TokenForm
@@ -23,6 +24,7 @@ def _page(request: AuthedRequest, form: TokenForm, raw: str = "", status: int = 
 
 
 @never_cache
+@requires_fresh_second_factor(when=posted)  # a token acts as its holder without a factor (ASVS 4.0.3 V3.7.1)
 def tokens(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, TokenForm())
@@ -30,7 +32,7 @@ def tokens(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, status=400)
     # The raw token is shown in this response only: it is never stored, so it cannot be shown again.
-    _, raw = ApiToken.issue(request.user, form.cleaned_data["name"], form.expires_at())
+    _, raw = ApiToken.issue(request.user, form.cleaned_data["name"], form.expires_at(), read_only=form.read_only())
     return _page(request, TokenForm(), raw=raw)
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from oversight.ids import random_id_field
 from oversight.organisations.models import Organisation
+
+from .signals import attempt_recorded
 
 
 class ReadLog(models.Model):
@@ -66,6 +68,8 @@ class AlertKind(models.TextChoices):
     ROLE_APPROVED = "role_approved", "Role approved"
     ROLE_REFUSED = "role_refused", "Role refused"
     ROLE_REVOKED = "role_revoked", "Role revoked"
+    # An administrator removed someone's lost second factor (oversight.accounts).
+    FACTOR_RESET = "factor_reset", "Second factor reset"
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):
@@ -98,6 +102,10 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
 
 
+# Each writer is atomic so that the row and its trail entry (audit/chain.py) commit together.
+
+
+@transaction.atomic
 def log_read(user: User, record: models.Model, what: str, route: str = "web") -> ReadLog:
     return ReadLog.objects.create(
         user=user,
@@ -108,8 +116,9 @@ def log_read(user: User, record: models.Model, what: str, route: str = "web") ->
     )
 
 
+@transaction.atomic
 def raise_alert(kind: str, organisation: Organisation, record: models.Model, actor: User, detail: str) -> Alert:
-    return Alert.objects.create(
+    alert = Alert.objects.create(
         kind=kind,
         organisation=organisation,
         content_type=ContentType.objects.get_for_model(record),
@@ -117,13 +126,81 @@ def raise_alert(kind: str, organisation: Organisation, record: models.Model, act
         actor=actor,
         detail=detail,
     )
+    attempt_recorded.send(sender=Alert)
+    return alert
 
 
+@transaction.atomic
 def record_refusal(user: User, model: type[models.Model], object_id: int, what: str, route: str = "web") -> Refusal:
-    return Refusal.objects.create(
+    refusal = Refusal.objects.create(
         user=user,
         content_type=ContentType.objects.get_for_model(model),
         object_id=min(max(object_id, 0), 2**63 - 1),  # any id a URL can carry
         what=what[:200],
         route=route,
     )
+    attempt_recorded.send(sender=Alert)  # the same listeners as an alert's: the same time taken
+    return refusal
+
+
+class TrailKind(models.TextChoices):
+    """What a trail entry stands for: an audit row of one kind, or an erasure."""
+
+    CHANGE = "change", "Change to a record"
+    READ = "read", "Read of a locked record"
+    REFUSAL = "refusal", "Refusal of a locked record"
+    ALERT = "alert", "Alert"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", "Alert acknowledged"
+    SIGN_IN = "sign_in", "Sign-in attempt"
+    TRANSITION = "transition", "Change of state"
+    ERASURE = "erasure", "Record deleted"
+
+
+class TrailEntry(models.Model):
+    """One link of the tamper-evident chain (audit/chain.py): written, never changed.
+
+    `content_hash` is the SHA-256 of the source row's canonical content (or, for an erasure, of
+    the erasure statement); `hash` is SHA-256 of `prev_hash` and this entry's canonical payload.
+    `source_id` is a plain number, not a foreign key, so nothing cascades into the trail.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    kind = models.CharField(max_length=30, choices=TrailKind.choices)
+    source = models.CharField(max_length=100, help_text="The source row's model, app_label.model_name")
+    source_id = models.BigIntegerField()
+    content_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    detail = models.TextField(blank=True, help_text="For an erasure: who deleted what, and why; never its content")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["source", "source_id"])]
+        verbose_name_plural = "trail entries"
+
+    def __str__(self) -> str:
+        return f"trail entry {self.seq} ({self.source} {self.source_id})"
+
+
+class VerificationOutcome(models.TextChoices):
+    WHOLE = "whole", "Whole"
+    BROKEN = "broken", "Broken"
+
+
+class Verification(models.Model):
+    """One run of `oversight audit verify` (or the administrators' page): when, and what it found."""
+
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=VerificationOutcome.choices)
+    entries = models.BigIntegerField(help_text="Trail entries walked")
+    head_seq = models.BigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+    first_broken = models.TextField(blank=True, help_text="The first broken row and why")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"verification at {self.at:%Y-%m-%d %H:%M}: {self.get_outcome_display()}"

@@ -28,7 +28,7 @@ router = Router(tags=["cases"])
 SEARCH_MAX_LENGTH = 200
 
 
-class ErrorOut(Schema):
+class CaseErrorOut(Schema):
     detail: str
 
 
@@ -121,7 +121,9 @@ def search(
     return _listing(search_cases(_user(request), q), filters)
 
 
-@router.get("/{case_id}", response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut}, summary="A PPDA case in full")
+@router.get(
+    "/{case_id}", response={200: CaseDetailOut, 401: CaseErrorOut, 404: CaseErrorOut}, summary="A PPDA case in full"
+)
 def case_detail(request: HttpRequest, case_id: int) -> Case:
     """The case, its victim, subjects, allegations and team. Each call is written to the case's read log."""
     case = services.read_case(_user(request), case_id, "case in full", route="api")

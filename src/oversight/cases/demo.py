@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from oversight.audit.chain import deferred_sealing
 from oversight.audit.models import Alert
 from oversight.lib.deadlines import add_months
 from oversight.organisations.demo import PASSWORD, Login
@@ -172,10 +173,11 @@ def _new_rows(model: type[models.Model]) -> Callable[[], models.QuerySet[Any]]:
 def _dated(at: dt.datetime, by: User) -> Iterator[None]:
     """Rows written inside the block are dated `at` and the audit trail names `by`."""
     added = {model: _new_rows(model) for model, _ in STAMPED}
-    with set_actor(by):
-        yield
-    for model, stamp in STAMPED:
-        added[model]().update(**{stamp: at})
+    with deferred_sealing():  # the audit trail chains them once dated
+        with set_actor(by):
+            yield
+        for model, stamp in STAMPED:
+            added[model]().update(**{stamp: at})
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from oversight.audit.models import Alert, AlertKind, raise_alert, record_refusal
 from oversight.concurrency import require
 from oversight.lib.deadlines import add_months
+from oversight.notifications import case_events
 
 from . import access
 from .models import BreakGlass, Case, Exclusion, RestrictionReview, restriction_review_due
@@ -73,6 +74,7 @@ def break_glass(reference: str, reason: str, by: User) -> Opened:
         until = timezone.localtime(expires).strftime("%d %b %Y %H:%M")
         detail = f"{who(by)} opened break-glass access until {until}. Reason: {opened.reason}"
         raise_alert(AlertKind.BREAK_GLASS, case.force, case, by, detail)
+        case_events.break_glass_opened(opened)
     return Opened(case, opened)
 
 

@@ -59,7 +59,7 @@ class SectionOut(Schema):
     quotes: list[QuoteOut]
 
 
-class ReportOut(Schema):
+class SummaryReportOut(Schema):
     id: int
     title: str
     drafted_at: dt.datetime
@@ -104,26 +104,26 @@ def _report(request: HttpRequest, request_id: int) -> SummaryReport:
     return report
 
 
-def _out(report: SummaryReport) -> ReportOut:
+def _out(report: SummaryReport) -> SummaryReportOut:
     content = report_content(report)
-    return ReportOut(
+    return SummaryReportOut(
         id=report.pk, title=report.title, drafted_at=report.drafted_at, version=report.version,
         sections=[_section(v) for v in content.sections], sources=[_source(r) for r in content.sources],
     )  # fmt: skip
 
 
-@router.get("/requests/{request_id}/report", response={200: ReportOut, **REFUSALS}, summary="The summary report")
-def report(request: HttpRequest, request_id: int) -> ReportOut:
+@router.get("/requests/{request_id}/report", response={200: SummaryReportOut, **REFUSALS}, summary="The summary report")
+def report(request: HttpRequest, request_id: int) -> SummaryReportOut:
     """The saved report: each section's text, quotes and the numbers of the sources it rests on."""
     return _out(_report(request, request_id))
 
 
 @router.put(
     "/requests/{request_id}/report/sections/{section_id}",
-    response={200: ReportOut, **REFUSALS, 400: InvalidOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: SummaryReportOut, **REFUSALS, 400: InvalidOut, 403: ErrorOut, 409: ErrorOut},
     summary="Change a section's text",
 )
-def edit_section(request: HttpRequest, request_id: int, section_id: int, payload: SectionIn) -> ReportOut:
+def edit_section(request: HttpRequest, request_id: int, section_id: int, payload: SectionIn) -> SummaryReportOut:
     """Replace the section's text; 409 if the section changed after `version` was read."""
     found = _report(request, request_id)
     section = get_object_or_404(ReportSection.objects.filter(report=found), pk=section_id)

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from oversight.db_routers import reading_from_replica
 from oversight.forms import DOCUMENT_TEXT, GovukFormMixin, text_area
 from oversight.lib.office import DOCX_CONTENT_TYPE
 from oversight.request import AuthedRequest
@@ -52,10 +53,12 @@ def _saved(record_request: ReturnRequest) -> SummaryReport | None:
 
 
 def _content(request: AuthedRequest, pk: int) -> ReportContent:
+    """The report's content; the request's scope decided on the primary, the content read from a replica if any."""
     report = _saved(_request(request, pk))
     if report is None:
         raise Http404("No report drafted yet")
-    return report_content(report)
+    with reading_from_replica():
+        return report_content(report)
 
 
 @require_GET
@@ -63,9 +66,11 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
     """The report with each section's sources linked to the return versions, or the way to draft it."""
     record_request = _request(request, pk)
     saved = _saved(record_request)
+    with reading_from_replica():  # the scope was decided above, on the primary
+        content = report_content(saved) if saved else None
     context = {
         "req": record_request,
-        "content": report_content(saved) if saved else None,
+        "content": content,
         "changes": ReportChange.objects.filter(report=saved).select_related("by")[:10] if saved else [],
     }
     return render(request, "coding/report.html", context)

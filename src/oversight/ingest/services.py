@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils import timezone
 from oversight.concurrency import bump_version, lock_for_change, require
 from oversight.lib.deadlines import DeadlineKind, DeadlinePhraseError, due_date_from_phrase
 from oversight.lib.documents import DocumentError, check_upload
+from oversight.lib.screening import FileRefused, kept_name, screen_file
 from oversight.organisations.models import Organisation
 from oversight.recommendations import services as register_services
 from oversight.recommendations import sourcing
@@ -41,12 +41,17 @@ def check_file(name: str, size: int, head: bytes) -> None:
         raise ValidationError({"file": str(error)}) from error
 
 
+def check_content(name: str, file: File[Any]) -> None:
+    """Refuse a file whose content is hostile (lib/screening.py): before anything is stored, not when it is read."""
+    try:
+        screen_file(name, file)
+    except FileRefused as error:
+        raise ValidationError({"file": str(error)}) from error
+
+
 def sanitised_name(name: str) -> str:
     """The file's own name without any folder, control characters or excess length."""
-    base = Path(name.replace("\\", "/")).name
-    cleaned = "".join(ch for ch in base if ch.isprintable()).strip() or "document"
-    stem, suffix = Path(cleaned).stem, Path(cleaned).suffix
-    return stem[: 255 - len(suffix)] + suffix
+    return kept_name(name, "document")
 
 
 def _sha256(file: File[Any]) -> str:
@@ -88,6 +93,7 @@ def store_document(
     name = sanitised_name(file.name or "document")
     file.seek(0)
     check_file(name, file.size or 0, file.read(8))
+    check_content(name, file)
     with transaction.atomic():
         if new_report is not None and kind != DocumentKind.RESPONSE:
             report = _add_report(by, organisation, new_report)

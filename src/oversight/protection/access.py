@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from oversight.cases.access import visible_cases
 from oversight.cases.models import Case, Subject
+from oversight.db_routers import decided_on_primary
 from oversight.organisations.access import AnyUser, memberships_of, organisation_ids_with_role
 from oversight.organisations.models import Organisation, Role
 
@@ -57,15 +58,18 @@ def counting_force_ids(user: AnyUser) -> set[int] | None:
     return reading_force_ids(user)
 
 
-def locked_person_ids(user: AnyUser) -> QuerySet[Subject, int]:
+def locked_person_ids(user: AnyUser) -> QuerySet[Subject, int] | list[int]:
     """Register entries who are subjects of a PPDA case this person may not view: measures restraining
-    them are hidden from this person (a subquery)."""
-    return Subject.objects.exclude(case__in=visible_cases(user).values("pk")).values_list("person_id", flat=True)
+    them are hidden from this person (a subquery; read from the primary when reading from a replica)."""
+    subjects = Subject.objects.exclude(case__in=visible_cases(user).values("pk"))
+    return decided_on_primary(subjects.values_list("person_id", flat=True))
 
 
-def case_person_ids(user: AnyUser) -> QuerySet[Subject, int]:
-    """Register entries who are subjects of a PPDA case this person may view (a subquery)."""
-    return Subject.objects.filter(case__in=visible_cases(user).values("pk")).values_list("person_id", flat=True)
+def case_person_ids(user: AnyUser) -> QuerySet[Subject, int] | list[int]:
+    """Register entries who are subjects of a PPDA case this person may view (a subquery, or its values
+    from the primary when reading from a replica)."""
+    subjects = Subject.objects.filter(case__in=visible_cases(user).values("pk"))
+    return decided_on_primary(subjects.values_list("person_id", flat=True))
 
 
 def _scope(user: AnyUser) -> Q | None:

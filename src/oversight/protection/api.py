@@ -142,20 +142,20 @@ class MeasureIn(Schema):
     notice_id: int | None = Field(None, ge=1, le=2**62)
 
 
-class VersionIn(Schema):
+class MeasureVersionIn(Schema):
     version: int = Field(ge=1, le=2**31, description="The version you last read")
 
 
-class ServeIn(VersionIn):
+class ServeIn(MeasureVersionIn):
     served_at: dt.datetime
 
 
-class EndIn(VersionIn):
+class EndIn(MeasureVersionIn):
     ended_on: dt.date
     reason: str = Field(min_length=1, max_length=SHORT_TEXT, pattern=NO_NUL)
 
 
-class ExtendIn(VersionIn):
+class ExtendIn(MeasureVersionIn):
     authority: str = Field(description="police or court")
     authorised_at: dt.datetime
     extends_to: dt.date
@@ -171,13 +171,13 @@ class BreachIn(Schema):
     reporter_name: str = Field("", max_length=200, pattern=NO_NUL)
 
 
-class ResponseIn(VersionIn):
+class ResponseIn(MeasureVersionIn):
     response: str = Field(max_length=20, description="arrest, voluntary_interview, warning or no_action")
     responded_at: dt.datetime = Field(description="For an arrest: when the person was arrested")
     no_action_reason: str = Field("", max_length=TEXT, pattern=NO_NUL)
 
 
-class OutcomeIn(VersionIn):
+class OutcomeIn(MeasureVersionIn):
     outcome: str = Field(max_length=10)
     outcome_on: dt.date | None = None
 
@@ -214,7 +214,7 @@ class UnusedIn(Schema):
     victim_told_method: str = Field("", max_length=10)
 
 
-class ToldIn(VersionIn):
+class ToldIn(MeasureVersionIn):
     told_at: dt.datetime
     method: str = Field(max_length=10)
 
@@ -243,7 +243,7 @@ class RuleOut(Schema):
         return [str(area) for area in obj.areas.all()]
 
 
-class CountsOut(Schema):
+class MeasureCountsOut(Schema):
     total: int = Field(description="Measures recorded, locked ones included (counts reveal no single record)")
     by_kind: dict[str, int]
     by_status: dict[str, int]
@@ -315,7 +315,7 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else _at(moment)
 
 
-@router.get("/rules", response={200: list[RuleOut], 401: ErrorOut}, summary="The statutory rules, with sources")
+@router.get("/rules", response={200: list[RuleOut], **REFUSALS}, summary="The statutory rules, with sources")
 def rules(request: HttpRequest) -> list[MeasureRule]:
     """Every measure type's dated rules: who makes it, how long, the hearing clock, the breach, the source."""
     if not access.can_use_protection(request.user):
@@ -323,7 +323,7 @@ def rules(request: HttpRequest) -> list[MeasureRule]:
     return list(MeasureRule.objects.select_related("measure_type").prefetch_related("areas"))
 
 
-@router.get("/counts", response={200: CountsOut, **REFUSALS}, summary="Aggregate counts")
+@router.get("/counts", response={200: MeasureCountsOut, **REFUSALS}, summary="Aggregate counts")
 def counts(request: HttpRequest) -> dict[str, object]:
     """Counts of the measures you may count (every force for a national analyst): never a record."""
     if not access.can_use_protection(request.user):

@@ -39,6 +39,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from oversight.cases.models import Subject
+from oversight.db_routers import decided_on_primary
 from oversight.organisations.access import AnyUser
 from oversight.organisations.models import Organisation
 
@@ -235,9 +236,10 @@ def breaches_in(scope: Scope, period: Period) -> QuerySet[Breach]:
     return breaches
 
 
-def ppda_linked_person_ids() -> QuerySet[Subject, int]:
-    """Register entries who are subjects of any PPDA case (a subquery)."""
-    return Subject.objects.values_list("person_id", flat=True)
+def ppda_linked_person_ids() -> QuerySet[Subject, int] | list[int]:
+    """Register entries who are subjects of any PPDA case (a subquery; read from the primary when the
+    figures come from a replica, which may not know of a case opened a moment ago)."""
+    return decided_on_primary(Subject.objects.values_list("person_id", flat=True))
 
 
 def not_ppda_linked(rows: RowsT, restrained: str = "measure__restrained_person_id") -> RowsT:

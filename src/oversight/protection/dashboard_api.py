@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from oversight.db_routers import reading_from_replica
 from oversight.recommendations.schemas import ErrorOut, InvalidOut
 
 from .dashboard import Dashboard, dashboard, period_from, scope_for
@@ -26,7 +27,7 @@ class DashboardQuery(Schema):
     end: dt.date | None = Field(None, alias="to", description="Last day, included (default: today)")
 
 
-class CountsOut(Schema):
+class BreachOutcomesOut(Schema):
     reported: int
     arrested: int = Field(description="With an arrest time recorded")
     charged: int
@@ -52,13 +53,13 @@ class ProtectedOut(Schema):
 class RowOut(Schema):
     key: str = Field(description="The measure type's kind, or the force's id")
     label: str
-    counts: CountsOut
+    counts: BreachOutcomesOut
 
 
 class MonthOut(Schema):
     month: dt.date = Field(description="The month's first day")
-    counts: CountsOut
-    ppda_seen: CountsOut
+    counts: BreachOutcomesOut
+    ppda_seen: BreachOutcomesOut
 
 
 class PlanOut(Schema):
@@ -83,8 +84,8 @@ class DashboardOut(Schema):
     force_ids: list[int] | None = Field(description="The forces counted; null for every force")
     start: dt.date
     end: dt.date
-    funnel: CountsOut = Field(description="Breaches of measures not linked to a PPDA case")
-    ppda_seen: CountsOut | None = Field(description="PPDA-linked breaches whose cases the caller may view")
+    funnel: BreachOutcomesOut = Field(description="Breaches of measures not linked to a PPDA case")
+    ppda_seen: BreachOutcomesOut | None = Field(description="PPDA-linked breaches whose cases the caller may view")
     ppda_locked: ProtectedOut = Field(description="PPDA-linked breaches whose cases the caller may not view")
     median_hours_to_arrest: float | None
     by_measure: list[RowOut]
@@ -135,4 +136,6 @@ def protection_dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> 
     scope = scope_for(request.user, query.force)
     if scope is None:
         raise Http404("Not found")
-    return as_json(dashboard(request.user, scope, period_from(query.start, query.end)))
+    period = period_from(query.start, query.end)
+    with reading_from_replica():  # the scope was decided above, on the primary
+        return as_json(dashboard(request.user, scope, period))

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from oversight.db_routers import reading_from_replica
 from oversight.forms import GovukDateField, GovukFormMixin, add_service_error
 from oversight.organisations.access import organisation_ids_with_role
 from oversight.organisations.models import Organisation, Role
@@ -64,7 +65,8 @@ def dashboard_page(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user, force.pk if force else None)
     if scope is None:
         raise Http404("Not available")
-    figures = figures_for(request.user, scope, period)
+    with reading_from_replica():  # the scope was decided above, on the primary
+        figures = figures_for(request.user, scope, period)
     context = {
         "form": form,
         "figures": figures,

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from oversight.lib.documents import archive
 from oversight.lib.documents.shapes import DocumentError
+from oversight.lib.screening import declares_entities
 
 SUFFIXES = (".csv", ".xlsx")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -74,11 +75,14 @@ class SpreadsheetFile:
         return Path(self.name).suffix.lower() == ".xlsx"
 
     def prepare(self) -> None:
-        """The whole-file checks: the zip's caps and contents, or the text's encoding. FileRefused if not."""
+        """The whole-file checks: the zip's caps and contents, or the text's encoding and that every row parses
+        as CSV (a field past the csv module's limit, say). FileRefused if not."""
         if self.is_xlsx:
             self._check_zip()
         else:
             self._encoding = _csv_encoding(self.file)
+            for _ in self._csv_rows():
+                pass
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells as text) from the header (row 1) on; blank rows are skipped."""
@@ -146,6 +150,8 @@ def _check_workbook_parts(zipped: zipfile.ZipFile) -> None:
         raise FileRefused("The selected workbook contains macros: save it as a plain .xlsx workbook or CSV")
     if any(info.flag_bits & 0x1 for info in zipped.infolist()):
         raise FileRefused("The selected workbook is encrypted: remove the password and save it again")
+    if any(info.filename.endswith((".xml", ".rels")) and declares_entities(zipped, info) for info in zipped.infolist()):
+        raise FileRefused("The selected workbook contains a document type declaration or entities: it is refused")
 
 
 def _csv_encoding(file: IO[bytes]) -> str:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.lib.cells import safe_cell
+from oversight.lib.screening import kept_name
 from oversight.organisations.models import Organisation
 
 from . import access
@@ -49,11 +50,13 @@ class Upload:
 
 
 def checked_upload(upload: UploadedFile) -> Upload:
-    """The upload's type, size and first bytes checked (FileRefused if not), its SHA-256 read in chunks."""
-    name = Path(upload.name or "").name[:255]
+    """The upload's type, size and first bytes checked, then the whole file (a workbook's zip, a CSV's encoding):
+    FileRefused if not, before any run is recorded. Its SHA-256 is read in chunks."""
+    name = kept_name(upload.name or "")
     upload.seek(0)
     head = upload.read(8)
     check_spreadsheet_upload(name, upload.size or 0, head, max_bytes())
+    SpreadsheetFile(name, upload.file).prepare()  # type: ignore[arg-type]
     sha256 = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -63,10 +66,13 @@ def checked_upload(upload: UploadedFile) -> Upload:
 
 def local_upload(path: Path) -> Upload:
     """A file on disk, for the command: the same checks as an upload."""
+    name = kept_name(path.name)
     with path.open("rb") as file:
-        check_spreadsheet_upload(path.name, path.stat().st_size, file.read(8), max_bytes())
+        check_spreadsheet_upload(name, path.stat().st_size, file.read(8), max_bytes())
+        SpreadsheetFile(name, file).prepare()
+        file.seek(0)
         sha256 = hashlib.file_digest(file, "sha256").hexdigest()
-    return Upload(path.name, sha256, path.open("rb"))
+    return Upload(name, sha256, path.open("rb"))
 
 
 def _require(by: User, force: Organisation) -> None:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from oversight.api.auth import FRESH_FACTOR_NOTE, refuse_without_fresh_second_factor
+
 from . import access, services
 from . import filters as filtering
 from .models import (
@@ -132,6 +134,8 @@ def tracking_detail(request: HttpRequest, tracking_id: int) -> TrackingRecord:
     summary="Sign-off steps open to you",
 )
 def allowed_actions(request: HttpRequest, tracking_id: int) -> list[AllowedActionOut]:
+    """The steps your roles and the record's stage open to you. Take them on the site: each needs a
+    recent second factor, so the transitions endpoint refuses them to an API token (403)."""
     tracking = _visible_record(request, tracking_id)
     return [
         AllowedActionOut(action=action, label=action.label, needs_reason=services.RULES[action].needs_reason)
@@ -150,17 +154,21 @@ def post_update(request: HttpRequest, tracking_id: int, payload: ProgressUpdateI
     return Status(201, services.post_update(tracking, request.user, payload.text))  # type: ignore[arg-type]
 
 
+TAKE_STEP_DESCRIPTION = f"""Submit, return to owner, pass to HMICFRS, sign off or return from HMICFRS.
+
+{FRESH_FACTOR_NOTE} An action that is not a sign-off step answers 400.
+"""
+
+
 @router.post(
     "/tracking/{tracking_id}/transitions",
     response={200: TrackingDetailOut, **WRITE_REFUSALS},
     summary="Take a sign-off step",
+    description=TAKE_STEP_DESCRIPTION,
 )
 def take_step(request: HttpRequest, tracking_id: int, payload: TransitionIn) -> TrackingRecord:
-    """Submit, return to owner, pass to HMICFRS, sign off or return from HMICFRS.
-
-    Send the `version` you last read: if someone changed the record since, nothing is written and
-    the answer is 409. A step not open from the current stage, or a missing reason, answers 400.
-    """
     tracking = _visible_record(request, tracking_id)
+    if payload.action in services.RULES:  # every sign-off step: the site's page asks for the factor again
+        refuse_without_fresh_second_factor(request)
     services.transition(tracking, request.user, payload.action, payload.reason, payload.version)  # type: ignore[arg-type]
     return _record_in_full(request, tracking.pk)

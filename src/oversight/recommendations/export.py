@@ -109,7 +109,7 @@ def _about(sheet: Worksheet, filters: Sequence[tuple[str, str]], exported_on: dt
     sheet.append(["Items", count])
     sheet.append(["Filters", "No filters: every item you can see" if not filters else ""])
     for heading, label in filters:
-        sheet.append([heading, label])
+        sheet.append([heading, _safe(label)])  # a report's title or an owner's name, chosen as a filter
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 60
 

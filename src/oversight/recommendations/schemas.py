@@ -281,7 +281,7 @@ class TrackingDetailOut(TrackingOut):
 
 
 class AllowedActionOut(Schema):
-    action: TransitionAction = Field(description="Send this as `action` to the transitions endpoint")
+    action: TransitionAction = Field(description="The step, as `action` names it on the transitions endpoint")
     label: str = Field(description="What the step does")
     needs_reason: bool = Field(description="Whether a reason must be given")
 

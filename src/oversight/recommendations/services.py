@@ -21,6 +21,8 @@ from django.utils import timezone
 from oversight.concurrency import ConcurrentEditError, bump_version, lock_for_change, require
 from oversight.lib.deadlines import add_months
 from oversight.lib.labels import in_sentence
+from oversight.lib.screening import FileRefused, kept_name, screen_file
+from oversight.notifications import register_events
 from oversight.organisations.access import AnyUser
 from oversight.organisations.models import Organisation, OrganisationKind
 
@@ -135,6 +137,7 @@ def _transition(tracking: TrackingRecord, by: User, action: str, reason: str, ve
         _record(locked, by, action, rule.to_status, rule.to_stage, reason)
         if rule.hmicfrs_status is not None:
             _mirror_hmicfrs(locked, by, rule.hmicfrs_status, reason)
+        register_events.tracking_moved(locked, action, by)
         return locked
 
 
@@ -242,6 +245,10 @@ def check_evidence_file(upload: UploadedFile) -> str:
     upload.seek(0)
     if not _content_matches(suffix, head):
         raise ValidationError({"file": "The file's contents do not match its type. Check you chose the right file."})
+    try:
+        screen_file(upload.name or "", upload)
+    except FileRefused as refused:
+        raise ValidationError({"file": f"{refused}."}) from refused
     return EVIDENCE_CONTENT_TYPES[suffix]
 
 
@@ -312,7 +319,7 @@ def _store_version(evidence: Evidence, by: User, upload: UploadedFile, content_t
     version = EvidenceVersion(
         evidence=evidence,
         number=number,
-        original_name=Path(upload.name or "evidence").name[:255],
+        original_name=kept_name(upload.name or "", "evidence"),
         content_type=content_type,
         size=upload.size or 0,
         sha256=_sha256(upload),
@@ -376,10 +383,12 @@ def request_extension(
             raise ValidationError({"requested_due_on": "The new due date must be after the current due date."})
         if locked.extensions.filter(decision=ExtensionDecision.PENDING).exists():
             raise ValidationError("An extension request is already awaiting a decision.")
-        return ExtensionRequest.objects.create(
+        request = ExtensionRequest.objects.create(
             tracking=locked, requested_by=by, current_due_on=locked.due_on, requested_due_on=new_due_on,
             reason=reason.strip(),
         )  # fmt: skip
+        register_events.extension_asked(request, by)
+        return request
 
 
 def decide_extension(
@@ -400,6 +409,7 @@ def decide_extension(
         if approve:
             tracking.due_on = locked_request.requested_due_on
             bump_version(tracking, "due_on")
+        register_events.extension_decided(locked_request, by)
     return locked_request
 
 

@@ -72,7 +72,7 @@ class RequestOut(Schema):
         return [item.pk for item in obj.items.all()]
 
 
-class CountsOut(Schema):
+class ReturnCountsOut(Schema):
     total: int = Field(description="Organisations asked")
     answered: int = Field(description="Organisations that have submitted at least once")
     by_status: dict[str, int] = Field(description="Returns in each status: draft, submitted, returned, resubmitted")
@@ -81,7 +81,7 @@ class CountsOut(Schema):
 class RequestDetailOut(RequestOut):
     introduction: str
     questions: list[QuestionOut]
-    counts: CountsOut
+    counts: ReturnCountsOut
 
     @staticmethod
     def resolve_questions(obj: ReturnRequest) -> list[Question]:

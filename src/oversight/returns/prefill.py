@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -22,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from oversight.lib.documents import DocumentError, check_upload, read_document
 from oversight.lib.extraction import ActionStatus, ProposedAction, extract_response
+from oversight.lib.screening import FileRefused, kept_name, screen_file
 
 from . import services
 from .models import Acceptance, QuestionKind, Return
@@ -92,13 +92,13 @@ def read_prefill(text: str, references: Iterable[str] = ()) -> Prefill:
 
 def read_upload(upload: UploadedFile) -> str:
     """The upload's clean text, or ValidationError on `file` saying why it cannot be read."""
-    name = Path(upload.name or "").name
+    name = kept_name(upload.name or "", "document")
     upload.seek(0)
     try:
         check_upload(name, upload.size or 0, upload.read(8), settings.INGEST_MAX_BYTES)
-        upload.seek(0)
+        screen_file(name, upload)
         return read_document(upload.read(), name, max_bytes=settings.INGEST_MAX_BYTES).text
-    except DocumentError as error:
+    except (DocumentError, FileRefused) as error:
         raise ValidationError({"file": str(error)}) from error
 
 

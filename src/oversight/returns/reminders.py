@@ -3,7 +3,9 @@
 
 Each reminder is a `Reminder` row (shown in the product) and an email to the people who answer for
 the organisation. The email carries no answer content: only that a return is due, and a link.
-A row is unique per return, kind and day, so running twice on one day sends nothing twice.
+A row is unique per return, kind and day, so running twice on one day sends nothing twice; the row
+and the emails are one transaction, so a mail server that refuses them leaves no row, and the daily
+sweep's retry (`oversight.jobs`, "returns reminders") sends them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from oversight.jobs.registry import daily
 from oversight.organisations.access import members_of
 
 from .access import ANSWERING_ROLES
@@ -53,6 +56,7 @@ def _recipients(record: Return) -> list[str]:
     return sorted(people.values_list("email", flat=True))
 
 
+@daily("returns reminders")
 def send_reminders(today: dt.date) -> int:
     """Send today's reminders for every return awaiting an answer; the number sent."""
     sent = 0
@@ -65,13 +69,15 @@ def send_reminders(today: dt.date) -> int:
 
 
 def _remind(record: Return, kind: ReminderKind, today: dt.date) -> bool:
-    """Write the reminder row, then email; a row already there (a second run) sends nothing."""
+    """Write the reminder row and email, together; a row already there (a second run) sends nothing,
+    and an email that fails takes the row back with it."""
     recipients = _recipients(record)
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(return_record=record, kind=kind, on=today, recipients=len(recipients))
-    except IntegrityError:
-        return False
-    if recipients:
-        send_mass_mail([_email(record, kind, [address]) for address in recipients])
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(return_record=record, kind=kind, on=today, recipients=len(recipients))
+        except IntegrityError:
+            return False
+        if recipients:
+            send_mass_mail([_email(record, kind, [address]) for address in recipients])
     return True

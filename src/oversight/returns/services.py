@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from oversight.concurrency import bump_version, lock_for_change, require
+from oversight.lib.screening import kept_name
 from oversight.organisations.models import Organisation, OrganisationKind
 from oversight.recommendations.models import Item
 from oversight.recommendations.services import check_evidence_file
@@ -327,7 +327,8 @@ def _store_file(record: Return, question: Question, upload: UploadedFile, by: Us
         digest.update(chunk)
     upload.seek(0)
     answer, _ = Answer.objects.get_or_create(return_record=record, question=question, defaults={"updated_by": by})
-    answer.sha256, answer.file_name, answer.updated_by = digest.hexdigest(), Path(upload.name or "evidence").name, by
+    answer.sha256, answer.updated_by = digest.hexdigest(), by
+    answer.file_name = kept_name(upload.name or "", "evidence")
     answer.file.save(answer.sha256, upload, save=False)
     answer.save()
 

@@ -1,4 +1,4 @@
-"""Background jobs of national returns, run by `oversight db_worker` (django-tasks, database backend)."""
+"""Background jobs of national returns, run by `oversight worker` (django-tasks, database backend)."""
 
 from __future__ import annotations
 

@@ -22,11 +22,18 @@ How a check stays the same price whatever the size of the force or the rank of t
   to them, among these case subjects?) in one query asked from the subjects' side: for each subject,
   one seek in the closure keyed on (person, subject) for a chain from them up to the person, and a
   look-up among the few hundred people the person's own rows reach (above them, declarations, units,
-  previous cases). Nothing reads the people below the person (a chief constable's are the force) or
-  sends them to Python and back; it is the same query for every rank, and its cost follows the
-  number of subjects. The subjects are sent in index order, and the answer comes back as one value
-  (a JSON array on SQLite, an array on PostgreSQL), so a chief constable above all 2,000 subjects does
-  not pay for 2,000 rows through the driver that a constable's empty answer does not (README).
+  previous cases). PostgreSQL reads the people below the person as one range of the closure when
+  they are few (a constable's none, a superintendent's hundreds), hashed, instead of a seek for
+  each subject, and seeks only when they are more than a bound (a chief constable's are the force);
+  nothing below the person is sent to Python and back, and the cost follows the number of subjects.
+  The subjects are sent in index order, and the answer comes back as one value (a JSON array on
+  SQLite, an array on PostgreSQL), so a chief constable above all 2,000 subjects does not pay for
+  2,000 rows through the driver that a constable's empty answer does not (README).
+  A case request asks it only about the cases that no standing exclusion already shuts the person
+  out of (cases/access.py `excluded_from`): those written when a case is opened and whenever a
+  force's register is imported hold a senior officer's whole tree of subjects, read as one short
+  range keyed on the person, so the seeks that find a chain (one per subject below a chief
+  constable, each on its own index page) are only made for connections newer than those rows.
 The cost that remains is the size of the answer: a listing of a force's investigators against its
 chief constable blocks every one of them, each with their own connections within two steps.
 
@@ -45,13 +52,17 @@ a common senior manager says nothing about independence (see rules.py).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import connection, models
+
+from oversight.lib.idlists import gather, gathered
+from oversight.lib.idlists import id_list as _id_list
+from oversight.lib.idlists import index_hint as _hint
+from oversight.lib.idlists import rows_of as _rows_of
 
 from .models import ChainLink, Unit
 from .rules import COMMON_SENIOR_CONNECTS, MAX_CHAIN_DEPTH, window_start
@@ -311,41 +322,57 @@ def _connected(person: int, others: set[int], on: dt.date) -> set[int]:
 
     Each of `others` is kept when it is among the people reached from the person's own rows (those
     above them in the closure, their declarations, everyone in their units and previous cases: a few
-    hundred rows at most, read once) or when the closure holds a chain from it up to the person (one
-    seek in the closure keyed on (person, other) for each of `others`). Nothing reads the people
-    below the person, who are the whole force for a chief constable: the cost follows len(others),
-    and the same query runs for a constable and a chief constable.
+    hundred rows at most, read once) or when the closure holds a chain from it up to the person. On
+    SQLite that is one seek in the closure keyed on (person, other) for each of `others`; on
+    PostgreSQL the people below the person are read as one range when there are few of them (a
+    constable, a superintendent) and sought one by one only when there are many (a chief constable).
+    Nothing reads more of the people below the person than a bounded range (a chief constable's are
+    the whole force): the cost follows len(others).
     """
     among, among_param = _rows_of(sorted(others))  # in index order: each seek lands beside the last
     near, near_params = _reached_from(person, on)
     table = connection.ops.quote_name(ChainLink._meta.db_table)
+    window = [_sql_date(on), _sql_date(window_start(on))]
     seek = (
         f"SELECT 1 FROM {table} lm{_hint('chain_link_down')} "  # noqa: S608 (our names)
         f"WHERE lm.ancestor_id = %s AND lm.descendant_id = s.value AND {_CHAIN}"
     )
     if connection.vendor == "postgresql":
-        # A scalar subquery, not EXISTS: PostgreSQL may answer an EXISTS by hashing the person's whole
-        # reporting tree (the force, for a chief constable); a scalar subquery is always one seek per row.
-        below, gather = f"({seek} LIMIT 1) IS NOT NULL", "array_agg(s.value)"
+        # Where a seek costs a round of the executor and a descent of the index, the people below the
+        # person are read once as a range of chain_link_down keyed on the person, in the index's order
+        # so that the LIMIT stops the scan (a bitmap scan would gather the whole range first), and
+        # hashed; only when the range is longer than `cap` (a senior officer's tree) is each subject
+        # sought instead, as a scalar subquery (PostgreSQL may answer a correlated EXISTS by hashing
+        # the whole tree, the force for a chief constable). A constable's range is empty and a
+        # superintendent's a few hundred rows; a chief constable reads `cap` rows before the seeks.
+        cap = max(BELOW_AT_LEAST, BELOW_PER_SUBJECT * len(others))
+        head = (
+            f"WITH below AS MATERIALIZED (SELECT lm.descendant_id FROM {table} lm "  # noqa: S608 (our names)
+            f"WHERE lm.ancestor_id = %s AND {_CHAIN} ORDER BY lm.descendant_id LIMIT %s) "
+        )
+        head_params = [person, *window, cap]
+        below = (
+            "CASE WHEN (SELECT count(*) FROM below) < %s THEN s.value IN (SELECT descendant_id FROM below) "  # noqa: S608
+            f"ELSE ({seek} LIMIT 1) IS NOT NULL END"
+        )
+        below_params = [cap, person, *window]
     else:
-        # SQLite runs a correlated EXISTS as one seek per row, and stops at the first row it finds.
-        below, gather = f"EXISTS ({seek})", "json_group_array(s.value)"
+        # SQLite runs a correlated EXISTS as one seek per row, and stops at the first row it finds; a
+        # seek in its in-process B-tree costs about what reading a row of the person's range would.
+        head, head_params, below, below_params = "", [], f"EXISTS ({seek})", [person, *window]
     # The answer comes back as one value, not a row per subject: a chief constable above every subject
     # would otherwise pay for thousands of rows through the driver, which a constable does not.
-    sql = f"SELECT {gather} FROM {among} WHERE s.value IN ({near}) OR {below}"  # noqa: S608
-    window = [_sql_date(on), _sql_date(window_start(on))]
-    (found,) = _fetch(sql, [among_param, *near_params, person, *window])[0]
-    if found is None:  # PostgreSQL's array_agg of no rows
-        return set()
-    return set(found if isinstance(found, list) else json.loads(found))
+    sql = f"{head}SELECT {gather('s.value')} FROM {among} WHERE s.value IN ({near}) OR {below}"  # noqa: S608
+    (found,) = _fetch(sql, [*head_params, among_param, *near_params, *below_params])[0]
+    return gathered(found)
 
 
-def _rows_of(ids: Collection[int]) -> tuple[str, Any]:
-    """`ids` as a table `s` with one column `value`, from one parameter (json_each on SQLite, unnest on
-    PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return "unnest(%s::bigint[]) AS s(value)", list(ids)
-    return "json_each(%s) AS s", json.dumps(list(ids))
+# PostgreSQL reads at most BELOW_PER_SUBJECT rows of the person's range of the closure for each
+# subject asked about (BELOW_AT_LEAST when they are few) before it chooses to seek for each subject
+# instead: reading a row of a range costs a small part of a seek, so the range read that does not
+# answer adds a fraction to the seeks, and one that does answer saves them all.
+BELOW_AT_LEAST = 64
+BELOW_PER_SUBJECT = 4
 
 
 def _reached_from(person: int, on: dt.date) -> tuple[str, list[Any]]:
@@ -436,10 +463,6 @@ _READS = {
         "manager_id, person_id, started_on, ended_on",
     ),
 }
-
-
-def _hint(index: str) -> str:
-    return f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
 
 
 def _when(alias: str, on: dt.date) -> tuple[str, list[Any]]:
@@ -562,21 +585,12 @@ def _same_case(sources: set[int], targets: set[int] | None, on: dt.date) -> list
 _CHAIN = "lm.started_on <= %s AND (lm.ended_on IS NULL OR lm.ended_on >= %s)"
 
 
-def _id_list(column: str, ids: Collection[int], *, indexed: bool = True) -> tuple[str, Any]:
-    """`column` among `ids` as one parameter, whatever their number: a JSON array SQLite reads with
-    json_each, an array PostgreSQL compares with = ANY. Not `indexed`: the column is only a filter
-    (SQLite's unary + and PostgreSQL's + 0 keep the planner from driving the query by it)."""
-    if connection.vendor == "postgresql":
-        return f"{column}{'' if indexed else ' + 0'} = ANY(%s)", list(ids)
-    return f"{'' if indexed else '+'}{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))  # noqa: S608
-
-
 def _chain_rows(
     index: str, where: str, params: list[Any], on: dt.date, limit: int | None = None
 ) -> list[tuple[int, int]]:
     """Closure rows through `index`; SQLite is told to use it (INDEXED BY), whatever its statistics say."""
     table = connection.ops.quote_name(ChainLink._meta.db_table)
-    hint = f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
+    hint = _hint(index)
     sql = f"SELECT lm.descendant_id, lm.ancestor_id FROM {table} lm{hint} WHERE {where} AND {_CHAIN}"  # noqa: S608
     window = [_sql_date(on), _sql_date(window_start(on))]
     if limit is not None:

@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -147,9 +147,17 @@ def force_sizes(forces: Sequence[Organisation], scale: float) -> dict[int, tuple
 
 
 def generate(
-    forces: Sequence[Organisation], *, scale: float, seed: int, on: dt.date | None = None, replace: bool = False
+    forces: Sequence[Organisation],
+    *,
+    scale: float,
+    seed: int,
+    on: dt.date | None = None,
+    replace: bool = False,
+    after_force: Callable[[Organisation, Summary], None] | None = None,
 ) -> Summary:
-    """Build a workforce for each force; with `replace`, the forces' existing registers are deleted first."""
+    """Build a workforce for each force; with `replace`, the forces' existing registers are deleted first.
+
+    `after_force` is told of each force once its rows are written (a progress bar counts them)."""
     on = on or dt.date.today()
     sizes = force_sizes(forces, scale)
     summary = Summary()
@@ -162,8 +170,11 @@ def generate(
                 raise ValueError(f"{force} already has a workforce register")
             rng = random.Random(f"{seed}:{force.slug}")  # noqa: S311 (synthetic data, not security)
             rows = _ForceBuilder(force, rng, ids, on).build(*sizes[force.pk])
-            summary.add(_write(rows))
-            summary.chain_links += _write_chains(rows)
+            written = _write(rows)
+            written.chain_links = _write_chains(rows)
+            summary.add(written)
+        if after_force is not None:
+            after_force(force, written)
     _reset_sequences()
     _analyse()
     return summary

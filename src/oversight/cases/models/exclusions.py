@@ -58,9 +58,12 @@ class Exclusion(models.Model):
     class Meta:
         ordering = ["case", "person__name"]
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="one_exclusion_per_person")]
+        # Keyed on the person or the login, then the case; lifted_at too, so a request's standing read
+        # answers from the index alone (cases/access.py `_standing`): a senior officer's thousands of
+        # standing exclusions are not each read again from the table to see whether it was lifted.
         indexes = [
-            models.Index(fields=["person", "case"], name="exclusion_person_case"),
-            models.Index(fields=["user", "case"], name="exclusion_user_case"),
+            models.Index(fields=["person", "case", "lifted_at"], name="exclusion_person_case"),
+            models.Index(fields=["user", "case", "lifted_at"], name="exclusion_user_case"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from oversight.accounts.sessions import posted, requires_fresh_second_factor
 from oversight.forms import add_service_error
 from oversight.request import AuthedRequest
 from oversight.workforce.connections import direct_links
@@ -52,6 +53,7 @@ def safeguards_page(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "cases/safeguard_detail.html", context)
 
 
+@requires_fresh_second_factor(when=posted)  # ASVS 4.0.3 V3.7.1: a sensitive action asks for the factor again
 def break_glass(request: AuthedRequest) -> HttpResponse:
     reference = request.POST.get("reference", "") if request.method == "POST" else ""
     with refusals_alert(request, lambda: safeguards.case_of_reference(reference), "break-glass by reference"):

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 
+from oversight.accounts.sessions import requires_fresh_second_factor
 from oversight.forms import add_service_error
 from oversight.organisations.models import Organisation
 from oversight.request import AuthedRequest
@@ -103,6 +104,11 @@ def _role(form: ConfirmAssignForm) -> str:
     return str(form.data.get("role", ""))
 
 
+def _overriding(request: HttpRequest) -> bool:
+    return request.method == "POST" and bool(request.POST.get("override"))
+
+
+@requires_fresh_second_factor(when=_overriding)  # overriding an independence check asks for the factor again
 def team_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     case = case_or_404(request, pk, "team assignment page")
     allowed(access.can_manage_team(request.user, case))

@@ -46,7 +46,7 @@ class _Line:
 
 def read_pdf_pages(data: bytes, progress: Progress | None = None) -> list[str]:
     """The text of each page, in order; DocumentError for a locked, damaged or scanned PDF."""
-    document = _open(data)
+    document = open_pdf(data)
     try:
         total = len(document)
         pages = []
@@ -60,7 +60,8 @@ def read_pdf_pages(data: bytes, progress: Progress | None = None) -> list[str]:
     return pages
 
 
-def _open(data: bytes) -> pdfium.PdfDocument:
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """The PDF opened by PDFium, or DocumentError: protected by a password, or damaged."""
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:

@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
 
+from oversight.audit.chain import deferred_sealing
+
 from ..models import (
     Evidence,
     EvidenceVersion,
@@ -45,9 +47,10 @@ def _dated(at: dt.datetime) -> Iterator[None]:
     """Rows written inside the block are dated `at`, as if written then."""
     marks = {model: _last_pk(model) for model, _ in STAMPED}
     last_entry, started = _last_pk(HmicfrsStatusEntry), timezone.now()
-    yield
-    for model, stamp in STAMPED:
-        model._default_manager.filter(pk__gt=marks[model]).update(**{stamp: at})
+    with deferred_sealing():  # the audit trail chains them once dated
+        yield
+        for model, stamp in STAMPED:
+            model._default_manager.filter(pk__gt=marks[model]).update(**{stamp: at})
     HmicfrsStatusEntry.objects.filter(pk__gt=last_entry).update(recorded_on=at.date())
     ExtensionRequest.objects.filter(decided_at__gte=started).update(decided_at=at)
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
+from oversight.db_routers import reading_from_replica
 from oversight.forms import add_service_error
 from oversight.lib.office import DOCX_CONTENT_TYPE
 from oversight.request import AuthedRequest
@@ -34,7 +35,7 @@ def _meetings(request: AuthedRequest) -> QuerySet[CommitteeMeeting]:
 
 
 def _paper(request: AuthedRequest, pk: int) -> tuple[CommitteeMeeting, Paper]:
-    meeting = get_object_or_404(_meetings(request).select_related("committee", "committee__organisation"), pk=pk)
+    meeting = _meeting(request, pk)
     return meeting, build_paper(meeting)
 
 
@@ -180,16 +181,24 @@ def _filename(meeting: CommitteeMeeting, suffix: str) -> str:
     return f"hmicfrs-update-{meeting.committee.pk}-{meeting.held_on:%Y-%m-%d}.{suffix}"
 
 
+def _meeting(request: AuthedRequest, pk: int) -> CommitteeMeeting:
+    return get_object_or_404(_meetings(request).select_related("committee", "committee__organisation"), pk=pk)
+
+
 def paper_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
-    meeting, content = _paper(request, pk)
-    response = HttpResponse(rendering.paper_pdf(content), content_type="application/pdf")
+    meeting = _meeting(request, pk)  # decided on the primary; the paper's figures may come from a replica
+    with reading_from_replica():
+        body = rendering.paper_pdf(build_paper(meeting))
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(meeting, "pdf")}"'
     return response
 
 
 def paper_docx(request: AuthedRequest, pk: int) -> HttpResponse:
-    meeting, content = _paper(request, pk)
-    response = HttpResponse(rendering.paper_docx(content), content_type=DOCX_CONTENT_TYPE)
+    meeting = _meeting(request, pk)
+    with reading_from_replica():
+        body = rendering.paper_docx(build_paper(meeting))
+    response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "docx")}"'
     return response
 

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
+from oversight.accounts.sessions import posted, requires_fresh_second_factor
 from oversight.audit.history import history_for
 from oversight.forms import add_service_error
 from oversight.lib.rag import RULE_IN_WORDS
@@ -191,6 +192,7 @@ def download_evidence(request: AuthedRequest, pk: int, evidence_pk: int, version
     return response
 
 
+@requires_fresh_second_factor(when=posted)  # a sign-off step asks for the factor again (ASVS 4.0.3 V3.7.1)
 def signoff(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     record, user = _record(request, pk), request.user
     if step not in services.RULES or step not in services.allowed_actions(user, record):

@@ -10,7 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from oversight.accounts.rules import TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME
 from oversight.api.models import ApiToken
+
+MAX_DAYS = TOKEN_MAX_LIFETIME.days
 
 
 class Command(BaseCommand):
@@ -20,17 +23,23 @@ class Command(BaseCommand):
         parser.add_argument("username", help="The person who will hold the token")
         parser.add_argument("name", help="What the token is for, for example 'Power BI register report'")
         parser.add_argument(
-            "--expires-days", type=int, default=None, help="Days until the token expires (default: never)"
+            "--expires-days",
+            type=int,
+            default=TOKEN_DEFAULT_LIFETIME.days,
+            help=f"Days until the token expires (default {TOKEN_DEFAULT_LIFETIME.days}, at most {MAX_DAYS})",
         )
+        parser.add_argument("--read-only", action="store_true", help="The token may read but never change anything")
 
-    def handle(self, *args: Any, username: str, name: str, expires_days: int | None, **options: Any) -> None:
+    def handle(self, *args: Any, username: str, name: str, expires_days: int, read_only: bool, **options: Any) -> None:
         user = get_user_model().objects.filter(username=username).first()
         if user is None or not user.is_active:
             raise CommandError(f"No active user called '{username}'.")
-        if expires_days is not None and expires_days < 1:
-            raise CommandError("--expires-days must be at least 1.")
-        expires_at = timezone.now() + dt.timedelta(days=expires_days) if expires_days else None
-        token, raw = ApiToken.issue(user, name, expires_at)
+        if not 1 <= expires_days <= MAX_DAYS:
+            raise CommandError(f"--expires-days must be between 1 and {MAX_DAYS}.")
+        token, raw = ApiToken.issue(user, name, timezone.now() + dt.timedelta(days=expires_days), read_only=read_only)
         self.stdout.write(raw)
-        until = f"until {token.expires_at:%-d %B %Y}" if token.expires_at else "until revoked"
-        self.stderr.write(f"Token '{name}' for {username}, valid {until}. Store it now: it cannot be shown again.")
+        kind = "read-only" if token.read_only else "read and write"
+        self.stderr.write(
+            f"Token '{name}' for {username} ({kind}), valid until {token.expires_at:%-d %B %Y}. "
+            "Store it now: it cannot be shown again."
+        )

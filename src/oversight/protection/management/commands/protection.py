@@ -2,8 +2,8 @@
 file of protective measures and breaches (columns: `oversight.protection.importer`). Nothing is written
 on any error; bad input prints the row-numbered report and exits with status 2.
 
-`oversight protection remind`: queue today's worklist reminders (a scheduler runs it daily; the worker
-sends them)."""
+`oversight protection remind`: queue today's worklist reminders by hand (the daily sweep sends them each
+morning, `oversight.jobs`); each person gets them once a day however often this runs."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`oversight returns remind [--today YYYY-MM-DD]`: queue today's return reminders (a scheduler runs it
-daily; the worker sends them). Running it twice on one day sends nothing twice."""
+"""`oversight returns remind [--today YYYY-MM-DD]`: queue a day's return reminders by hand (the daily
+sweep sends them each morning, `oversight.jobs`). Running it twice on one day sends nothing twice."""
 
 from __future__ import annotations
 

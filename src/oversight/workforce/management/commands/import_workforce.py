@@ -1,4 +1,5 @@
-"""`oversight import_workforce <force-slug> <csv>`: import a workforce register; nothing is written on any error.
+"""`oversight import_workforce <force-slug> <csv>`: import a workforce register; nothing is written on any error
+(the reason on stderr, exit status 2).
 
 The columns are described in `oversight.workforce.importer`.
 """
@@ -9,9 +10,11 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.organisations.models import Organisation
+from oversight.workforce.forms import checked_csv
 from oversight.workforce.importer import import_workforce
 
 
@@ -25,15 +28,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, force: str, csv: Path, **options: Any) -> None:
         organisation = Organisation.objects.forces().filter(slug=force).first()
         if organisation is None:
-            raise CommandError(f"No force with slug '{force}'.")
+            raise CommandError(f"No force with slug '{force}'.", returncode=2)
         try:
-            with csv.open(encoding="utf-8-sig", newline="") as file:
-                report = import_workforce(organisation, file)
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {csv}: {error}") from error
+            with csv.open("rb") as file:
+                # The web form's checks (type, size, text), before a byte is parsed.
+                upload = checked_csv(csv.name, csv.stat().st_size, file)
+                with upload.open_text() as text:
+                    report = import_workforce(organisation, text)
+        except ValidationError as refused:
+            raise CommandError(f"Cannot import {csv.name}: {' '.join(refused.messages)}.", returncode=2) from refused
+        except OSError as error:
+            raise CommandError(f"Cannot read {csv}: {error}", returncode=2) from error
         if not report.ok:
             for row_error in report.errors:
                 self.stderr.write(str(row_error))
-            raise CommandError(f"{len(report.errors)} errors; nothing was imported.")
+            raise CommandError(f"{len(report.errors)} errors; nothing was imported.", returncode=2)
         done = ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in report.counts.items())
         self.stdout.write(f"Imported into {organisation}: {done}.")
