@@ -486,6 +486,86 @@ def test_connected_among_is_excluded_people_among_the_others(plan: Plan, on: dt.
         transaction.set_rollback(True)
 
 
+# --- two steps: the same answer from either side, and the side with fewer people below ------------
+
+
+def reference_two_steps(plan: Plan, c: int, p: int, on: dt.date) -> set[tuple[int, str, str]]:
+    """(middle, kind candidate-middle, kind middle-party) for every middle person directly connected to
+    both, except line management both ways where the middle is only above both (rules.py)."""
+    found = set()
+    for m in range(plan.people):
+        if m in (c, p):
+            continue
+        above_m = _reference_above(plan, m, on)
+        only_above_both = (
+            m in _reference_above(plan, c, on)
+            and c not in above_m
+            and m in _reference_above(plan, p, on)
+            and p not in above_m
+        )
+        for one in reference_kinds(plan, c, m, on):
+            for two in reference_kinds(plan, m, p, on):
+                if not (one == two == LinkKind.LINE_MANAGEMENT and only_above_both):
+                    found.add((m, one, two))
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("side", ["parties", "candidates"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=plans(), on=st.dates(D(2014, 1, 1), D(2026, 12, 31)).filter(lambda d: (d.month, d.day) != (2, 29)))
+def test_two_step_connections_match_the_reference_from_either_side(
+    monkeypatch: pytest.MonkeyPatch, side: str, plan: Plan, on: dt.date
+) -> None:
+    """Starting from the parties' connections or from the candidates' gives the rules' answer."""
+    around = connections._around
+    if side == "parties":
+        monkeypatch.setattr(connections, "_parties_side", lambda _c, parties, day: around(parties, day))
+    else:
+        monkeypatch.setattr(connections, "_parties_side", lambda *_: None)
+    force = Organisation.objects.get(slug="west-midlands-police")
+    with transaction.atomic():
+        ids = materialise(plan, force)
+        for p in range(plan.people):
+            for c in range(plan.people):
+                if c == p:
+                    continue
+                result = connections.check_independence(ids[c], [ids[p]], on=on)
+                found = {(ids.index(a.other_id), a.kind, b.kind) for a, b in result.indirect}
+                assert found == reference_two_steps(plan, c, p, on), (c, p)
+        transaction.set_rollback(True)
+
+
+def test_two_steps_start_from_the_side_with_fewer_people_below(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chief constable checked against a chief inspector starts from the chief inspector, and the
+    other way round too; the chief's whole tree is never read, only counted up to a bound. The
+    chief inspector's team is below both, so each of them is a two-step connection either way."""
+    monkeypatch.setattr(connections, "MIN_BELOW", 1)
+    monkeypatch.setattr(connections, "PER_CANDIDATE", 0)
+    chief, chief_inspector = build.person("C Chief", "CC"), build.person("I Insp", "Ch Insp")
+    team = [build.person(f"T{n}") for n in range(2)]
+    others = [build.person(f"O{n}") for n in range(6)]
+    for person in (chief_inspector, *others):
+        build.manages(chief, person, D(2015, 1, 1))
+    for person in team:
+        build.manages(chief_inspector, person, D(2016, 1, 1))
+    read: list[tuple[set[int], int | None]] = []
+    around = connections._around
+
+    def spy(sources: set[int], on: dt.date, *, below_limit: int | None = None) -> list[connections._Edge] | None:
+        read.append((set(sources), below_limit))
+        return around(sources, on, below_limit=below_limit)
+
+    monkeypatch.setattr(connections, "_around", spy)
+    result = connections.check_independence(chief.pk, [chief_inspector.pk], on=ON)
+    assert read == [({chief_inspector.pk}, 1), ({chief_inspector.pk}, None)]
+    assert {(a.other_id, b.other_id) for a, b in result.indirect} == {(t.pk, chief_inspector.pk) for t in team}
+    read.clear()
+    reverse = connections.check_independence(chief_inspector.pk, [chief.pk], on=ON)
+    assert read == [({chief.pk}, 1), ({chief_inspector.pk}, None)]
+    assert {(a.other_id, b.other_id) for a, b in reverse.indirect} == {(t.pk, chief.pk) for t in team}
+
+
 # --- the line-management closure stays current through every kind of write -----------------------
 
 

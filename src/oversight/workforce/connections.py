@@ -12,9 +12,12 @@ How a check stays the same price whatever the size of the force or the rank of t
 - Unit, association and case rows are read from the SMALLER of two sets of people (its postings, then
   the postings in those units; its declarations; its cases, then the people in them).
 - Two-step connections start from the side whose direct connections are fewer: the parties' when
-  few people are below them (a listing of thousands of investigators against a constable), else the
-  candidates' (one investigator against a chief constable), and ask the other side only about those
-  middle people. A middle person who is only above both is skipped in the query, not afterwards.
+  few people are below them (a listing of thousands of investigators against a constable), else
+  whichever side has fewer below it, counted on both sides up to a growing bound so that neither
+  tree is read to learn it (one investigator against a chief constable starts from the investigator,
+  a chief constable against a chief inspector from the chief inspector), and ask the other side only
+  about those middle people. A middle person who is only above both is skipped in the query, not
+  afterwards.
 - Every read goes through a named index, one parameter whatever the number of ids (json_each on
   SQLite, = ANY on PostgreSQL), and SQLite is told the index (INDEXED BY), so statistics taken when
   the register was small, or none, cannot turn a lookup into a full scan (tests/test_query_plans.py).
@@ -235,7 +238,7 @@ MIN_BELOW = 200  # below this many people under the parties, start from the part
 
 def _two_steps(candidates: set[int], parties: set[int], on: dt.date) -> dict[int, list[tuple[_Edge, _Edge]]]:
     """For each candidate, (candidate -> middle, middle -> party) pairs, common seniors left out."""
-    around_parties = _around(parties, on, below_limit=max(MIN_BELOW, PER_CANDIDATE * len(candidates)))
+    around_parties = _parties_side(candidates, parties, on)
     to_party: dict[int, list[_Edge]] = defaultdict(list)  # middle -> edges middle -> party
     firsts: list[_Edge] = []  # candidate -> middle
     if around_parties is not None:
@@ -263,6 +266,26 @@ def _two_steps(candidates: set[int], parties: set[int], on: dt.date) -> dict[int
         if seconds:
             found[first.person_id] += [(first, second) for second in seconds]
     return found
+
+
+def _parties_side(candidates: set[int], parties: set[int], on: dt.date) -> list[_Edge] | None:
+    """The parties' direct connections when starting from them is the smaller work, else None.
+
+    Few people below the parties (at most MIN_BELOW, or PER_CANDIDATE a candidate): read them at
+    once. More: count the people below each side in turn, up to a bound that grows fourfold, and
+    start from the side that fits first, so a chief constable checked against a chief inspector in a
+    large unit starts from the chief inspector's few hundred, and a constable against a chief
+    constable from the constable, and neither side's whole tree is read to learn which is smaller.
+    """
+    bound = max(MIN_BELOW, PER_CANDIDATE * len(candidates))
+    around = _around(parties, on, below_limit=bound)
+    if around is not None:
+        return around
+    while _below_count(candidates, on, bound) > bound:
+        bound *= 4
+        if _below_count(parties, on, bound) <= bound:
+            return _around(parties, on)
+    return None
 
 
 def _is_above(edge: _Edge, middle: int) -> bool:
@@ -592,7 +615,7 @@ def _chain_rows(
     table = connection.ops.quote_name(ChainLink._meta.db_table)
     hint = _hint(index)
     sql = f"SELECT lm.descendant_id, lm.ancestor_id FROM {table} lm{hint} WHERE {where} AND {_CHAIN}"  # noqa: S608
-    window = [_sql_date(on), _sql_date(window_start(on))]
+    window = _window(on)
     if limit is not None:
         sql += " LIMIT %s"
         window.append(limit + 1)
@@ -619,6 +642,21 @@ def _chain_below(uppers: Collection[int], on: dt.date, limit: int | None) -> set
     where, param = _id_list("lm.ancestor_id", uppers)
     rows = _chain_rows("chain_link_down", where, [param], on, limit)
     return None if limit is not None and len(rows) > limit else set(rows)
+
+
+def _below_count(uppers: Collection[int], on: dt.date, bound: int) -> int:
+    """How many closure rows are below `uppers` (chain_link_down), counted no further than bound + 1:
+    an index range of at most that length, and no row sent back."""
+    where, param = _id_list("lm.ancestor_id", uppers)
+    table = connection.ops.quote_name(ChainLink._meta.db_table)
+    inner = f"SELECT 1 FROM {table} lm{_hint('chain_link_down')} WHERE {where} AND {_CHAIN} LIMIT %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({inner}) below", [param, *_window(on), bound + 1])  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def _window(on: dt.date) -> list[Any]:
+    return [_sql_date(on), _sql_date(window_start(on))]
 
 
 def _sql_date(day: dt.date) -> Any:
