@@ -307,13 +307,21 @@ def test_the_exclusion_of_a_chief_constable_never_reads_their_reporting_tree(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
 @pytest.mark.django_db(transaction=True)
-def test_a_generated_register_leaves_the_closure_all_visible_on_postgresql(wmp: Organisation) -> None:
-    """After a large write the closure is vacuumed once committed: every page all-visible, so a seek
-    that finds a chain (a chief constable above a subject) answers from the index alone, as one that
-    finds none (a constable) does; without it a found row also reads the table."""
+def test_a_replaced_register_leaves_every_register_table_vacuumed_on_postgresql(wmp: Organisation) -> None:
+    """After a large write every table of the register is vacuumed once committed: every page
+    all-visible (the rows the replaced register left dead are gone, or a page holding them would not
+    be), so an index read does not walk past dead entries and a seek that finds a chain (a chief
+    constable above a subject) answers from the index alone, as one that finds none does."""
+    from oversight.workforce.generator import ANALYSED
+
     generate([wmp], scale=0.01, seed=7, on=ON)
+    generate([wmp], scale=0.01, seed=8, on=ON, replace=True)
+    tables = [model._meta.db_table for model in ANALYSED]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'workforce_chainlink'")
-        [(pages, visible)] = cursor.fetchall()
-    assert pages > 0
-    assert visible == pages
+        cursor.execute("SELECT relname, relpages, relallvisible FROM pg_class WHERE relname = ANY(%s)", [tables])
+        found = {name: (pages, visible) for name, pages, visible in cursor.fetchall()}
+    assert set(found) == set(tables)
+    assert found["workforce_posting"][0] > 0
+    assert {name: pages for name, (pages, _) in found.items()} == {
+        name: visible for name, (_, visible) in found.items()
+    }

@@ -151,24 +151,30 @@ def analyse() -> None:
             cursor.execute("PRAGMA analysis_limit = 2000")
         for model in ANALYSED:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    settle_closure()
+    settle_register()
 
 
-def settle_closure() -> None:
-    """PostgreSQL, after a large write: VACUUM the closure once the write is committed, so that its
-    pages are marked all-visible and a seek in it answers from the index alone.
+def settle_register() -> None:
+    """PostgreSQL, after a large write: VACUUM (ANALYZE) every table of the register, the closure
+    included, once the write is committed, so that the rows a replaced register left dead are gone
+    and every page is marked all-visible.
 
-    Until then an index-only seek that finds a row (a chief constable above a case's subject) also
-    reads the table to check the row is visible, which one that finds nothing (a constable) does not;
-    autovacuum would get there, minutes later. VACUUM cannot run inside a transaction, hence on_commit
-    (at once when no transaction is open); a failure is logged, not raised, as the write has landed.
+    Until then an index read in the postings, the line management or the people walks past the dead
+    entries of the rows the import or the generator replaced (a whole force's, or the nation's), and
+    an index-only seek that finds a row (a chief constable above a case's subject) also reads the
+    table to check the row is visible, which one that finds nothing (a constable) does not.
+    Autovacuum would get there, minutes later, while the checks were paying for it. VACUUM cannot
+    run inside a transaction, hence on_commit (at once when no transaction is open); a failure is
+    logged, not raised, as the write has landed.
     """
     if connection.vendor != "postgresql":
         return
+    from .generator import ANALYSED
 
     def vacuum() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(ChainLink._meta.db_table)}")
+            for model in ANALYSED:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
 
     transaction.on_commit(vacuum, robust=True)
 

@@ -449,7 +449,7 @@ def _analyse() -> None:
             cursor.execute("PRAGMA analysis_limit = 0")  # the whole tables, as `make bench` always did
         for model in ANALYSED:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    chains.settle_closure()
+    chains.settle_register()
 
 
 def _reset_sequences() -> None:
