@@ -504,3 +504,14 @@ def _protective_measures(personas: CasePersonas, workforce: Workforce) -> dict[s
         ),
     )  # fmt: skip
     return {"protective_measure": notice.pk, "protective_breach": breach.pk, "unused_power": unused.pk}
+
+
+def make_second_handler(workforce: Workforce) -> User:
+    """A PSD case handler in West Midlands Police who is not on the case's team."""
+    user = User.objects.create_user("wmp.psd.second", first_name="Omar", last_name="Faruk")
+    member(user, workforce.wmp, Role.PSD_HANDLER)
+    # A case role counts only for a login linked to its register entry (oversight.grants).
+    Person.objects.create(
+        force=workforce.wmp, staff_number="WM51999", name="Omar Faruk", kind=PersonKind.STAFF, user=user
+    )
+    return user

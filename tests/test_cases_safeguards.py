@@ -16,11 +16,15 @@ from oversight.audit.models import Alert, AlertKind
 from oversight.cases import safeguards
 from oversight.cases.models import BreakGlass, Case, RestrictionReview, restriction_review_due
 from oversight.cases.rules import BREAK_GLASS_HOURS
-from oversight.organisations.models import Role
-from oversight.workforce.models import Person, PersonKind
-from tests.case_personas import CasePersonas, Workforce, make_case_personas, make_workforce, open_ppda_case
+from tests.case_personas import (
+    CasePersonas,
+    Workforce,
+    make_case_personas,
+    make_second_handler,
+    make_workforce,
+    open_ppda_case,
+)
 from tests.conftest import client_for
-from tests.factories import member
 
 
 @pytest.fixture
@@ -40,14 +44,7 @@ def case(people: CasePersonas, workforce: Workforce) -> Case:
 
 @pytest.fixture
 def second_handler(workforce: Workforce) -> User:
-    """A PSD case handler in West Midlands Police who is not on the case's team."""
-    user = User.objects.create_user("wmp.psd.second", first_name="Omar", last_name="Faruk")
-    member(user, workforce.wmp, Role.PSD_HANDLER)
-    # A case role counts only for a login linked to its register entry (oversight.grants).
-    Person.objects.create(
-        force=workforce.wmp, staff_number="WM51999", name="Omar Faruk", kind=PersonKind.STAFF, user=user
-    )
-    return user
+    return make_second_handler(workforce)
 
 
 def url(name: str, *args: int) -> str:

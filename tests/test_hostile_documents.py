@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
@@ -25,19 +24,11 @@ from oversight.returns.prefill import read_upload
 from tests.conftest import client_for
 from tests.factories import ReportFactory
 from tests.hostile.corpus import CORPUS, Hostile
-from tests.hostile.harness import Attempt, UploadPath, check, page_message, post_file, run_command
+from tests.hostile.harness import Attempt, UploadPath, check, page_message, post_file, refusal, run_command
 from tests.personas import Personas
 
 pytest_plugins = ["tests.returns_fixtures"]
 pytestmark = pytest.mark.django_db
-
-
-def _refusal(step: object) -> Attempt:
-    try:
-        step()  # type: ignore[operator]
-    except ValidationError as refused:
-        return Attempt(400, " ".join(refused.messages))
-    return Attempt(200, "accepted")
 
 
 def _listed() -> str:
@@ -66,7 +57,7 @@ def ingest_paths(personas: Personas, wmp: Organisation, report: Report) -> dict[
 
     def first_check(upload: UploadedFile) -> Attempt:
         file = File(upload, upload.name)
-        return _refusal(lambda: services.store_document(liaison, file, kind="report", organisation=wmp, report=report))
+        return refusal(lambda: services.store_document(liaison, file, kind="report", organisation=wmp, report=report))
 
     return {
         "ingest-upload-web": UploadPath("ingest-upload-web", "document", "web", models, web, first_check,
@@ -85,7 +76,7 @@ def prefill_path(personas: Personas, wm_return: Return) -> UploadPath:
         return page_message(post_file(client, url, {"version": version}, "file", case, "document"))
 
     def first_check(upload: UploadedFile) -> Attempt:
-        return _refusal(lambda: read_upload(upload))
+        return refusal(lambda: read_upload(upload))
 
     # The document is read for its text and never kept: nothing is listed.
     return UploadPath("returns-prefill-web", "document", "web", (Answer,), submit, first_check)

@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.urls import reverse
 
@@ -21,7 +20,7 @@ from oversight.returns import services as returns
 from oversight.returns.models import Answer, QuestionKind, Return
 from tests.conftest import client_for
 from tests.hostile.corpus import CORPUS, Hostile, good_file
-from tests.hostile.harness import Attempt, UploadPath, check, page_message, post_file
+from tests.hostile.harness import Attempt, UploadPath, check, page_message, post_file, refusal
 from tests.personas import Personas
 from tests.returns_helpers import draft_request, question, send
 
@@ -29,14 +28,6 @@ pytest_plugins = ["tests.returns_fixtures"]
 pytestmark = pytest.mark.django_db
 
 DATE = {"effective_on_0": "3", "effective_on_1": "4", "effective_on_2": "2023"}
-
-
-def _refusal(check_file: object) -> Attempt:
-    try:
-        check_file()  # type: ignore[operator]
-    except ValidationError as refused:
-        return Attempt(400, " ".join(refused.messages))
-    return Attempt(200, "accepted")
 
 
 def _latest_version_name() -> str:
@@ -60,7 +51,7 @@ def evidence_paths(personas: Personas, tracking: TrackingRecord) -> dict[str, Up
         return page_message(post_file(owner, version_url, {}, "file", case, "evidence"))
 
     def first_check(upload: UploadedFile) -> Attempt:
-        return _refusal(lambda: services.check_evidence_file(upload))
+        return refusal(lambda: services.check_evidence_file(upload))
 
     models = (Evidence, EvidenceVersion)
     return {
@@ -88,7 +79,7 @@ def answer_path(personas: Personas, item: Item) -> UploadPath:
         return page_message(post_file(officer, url, {"version": version}, field, case, "evidence"))
 
     def first_check(upload: UploadedFile) -> Attempt:
-        return _refusal(lambda: services.check_evidence_file(upload))
+        return refusal(lambda: services.check_evidence_file(upload))
 
     def listed() -> str:
         return Answer.objects.filter(return_record=record).exclude(file="").values_list("file_name", flat=True)[0]

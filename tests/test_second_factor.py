@@ -29,8 +29,14 @@ from oversight.accounts.sessions import ROLES_CHANGED_MESSAGE
 from oversight.audit.models import Alert, AlertKind
 from oversight.cases.models import BreakGlass, Case
 from oversight.organisations.models import Membership, Organisation, Role
-from oversight.workforce.models import Person, PersonKind
-from tests.case_personas import CasePersonas, Workforce, make_case_personas, make_workforce, open_ppda_case
+from tests.case_personas import (
+    CasePersonas,
+    Workforce,
+    make_case_personas,
+    make_second_handler,
+    make_workforce,
+    open_ppda_case,
+)
 from tests.factories import member
 from tests.personas import PASSWORD, Personas
 
@@ -312,12 +318,7 @@ def case(people: CasePersonas, workforce: Workforce) -> Case:
 
 @pytest.fixture
 def second_handler(workforce: Workforce) -> User:
-    user = User.objects.create_user("wmp.psd.second", first_name="Omar", last_name="Faruk")
-    member(user, workforce.wmp, Role.PSD_HANDLER)
-    Person.objects.create(
-        force=workforce.wmp, staff_number="WM51999", name="Omar Faruk", kind=PersonKind.STAFF, user=user
-    )
-    return user
+    return make_second_handler(workforce)
 
 
 def age_factor(client: Client, minutes: int) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -99,6 +100,15 @@ def page_message(response: Any) -> Attempt:
 
 def api_message(response: Any) -> Attempt:
     return Attempt(response.status_code, response.content.decode(errors="replace"))
+
+
+def refusal(step: Callable[[], object]) -> Attempt:
+    """A product check called directly (the first check of a file): its ValidationError as a 400."""
+    try:
+        step()
+    except ValidationError as refused:
+        return Attempt(400, " ".join(refused.messages))
+    return Attempt(200, "accepted")
 
 
 def run_command(*args: str) -> Attempt:

@@ -5,7 +5,6 @@ a sweep in which a run failed exits with status 1."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,13 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from oversight.jobs.health import job_lines
 from oversight.jobs.models import RunStatus
 from oversight.jobs.sweep import run_sweep, sweep_day
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--today must be a date written YYYY-MM-DD, not {value!r}", returncode=2) from error
+from oversight.lib.commandline import day_option
 
 
 class Command(BaseCommand):
@@ -35,7 +28,7 @@ class Command(BaseCommand):
         if options["action"] == "status":
             self._status()
             return
-        today = _day(options["today"]) if options["today"] else sweep_day()
+        today = day_option(options["today"]) if options["today"] else sweep_day()
         report = run_sweep(today)
         for name, day, result in report.done:
             self.stdout.write(f"{name} for {day:%Y-%m-%d}: done ({result})")

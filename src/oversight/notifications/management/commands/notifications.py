@@ -4,20 +4,13 @@ scheduler calls the same functions); running one twice for a day tells nobody tw
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from oversight.lib.commandline import day_option
 from oversight.notifications import delivery, digest, sweep
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--date must be a date written YYYY-MM-DD, not {value!r}", returncode=2) from error
 
 
 class Command(BaseCommand):
@@ -37,7 +30,7 @@ class Command(BaseCommand):
         if options["action"] == "retry":
             self.stdout.write(f"{delivery.retry_due()} email(s) sent.")
             return
-        day = _day(options["date"]) if options["date"] else timezone.localdate()
+        day = day_option(options["date"], "--date") if options["date"] else timezone.localdate()
         if options["action"] == "sweep":
             self.stdout.write(f"Sweep for {day:%-d %B %Y}: {sweep.run(day)} notification(s) written.")
         else:

@@ -3,20 +3,13 @@ sweep sends them each morning, `oversight.jobs`). Running it twice on one day se
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from oversight.lib.commandline import day_option
 from oversight.returns.tasks import send_return_reminders
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--today must be a date written YYYY-MM-DD, not {value!r}", returncode=2) from error
 
 
 class Command(BaseCommand):
@@ -28,6 +21,6 @@ class Command(BaseCommand):
         remind.add_argument("--today", type=str, default=None, help="The day to remind as of (YYYY-MM-DD)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = _day(options["today"]) if options["today"] else timezone.localdate()
+        today = day_option(options["today"]) if options["today"] else timezone.localdate()
         result = send_return_reminders.enqueue(today.isoformat())
         self.stdout.write(f"Reminders for {today:%-d %B %Y} queued (job {result.id}).")
