@@ -355,7 +355,7 @@ def _connected(person: int, others: set[int], on: dt.date) -> set[int]:
     among, among_param = _rows_of(sorted(others))  # in index order: each seek lands beside the last
     near, near_params = _reached_from(person, on)
     table = connection.ops.quote_name(ChainLink._meta.db_table)
-    window = [_sql_date(on), _sql_date(window_start(on))]
+    window = _window(on)
     seek = (
         f"SELECT 1 FROM {table} lm{_hint('chain_link_down')} "  # noqa: S608 (our names)
         f"WHERE lm.ancestor_id = %s AND lm.descendant_id = s.value AND {_CHAIN}"
@@ -404,7 +404,7 @@ def _reached_from(person: int, on: dt.date) -> tuple[str, list[Any]]:
     rules `_between` applies), each read from the person's own rows through its index, then a unit's or
     a case's rows through theirs. A few hundred rows at most, whatever the person's rank."""
     chain = connection.ops.quote_name(ChainLink._meta.db_table)
-    upward = [person, _sql_date(on), _sql_date(window_start(on))]
+    upward = [person, *_window(on)]
     mine, mine_params = _when("p", on)
     theirs, theirs_params = _when("t", on)
     both = [person, *mine_params, *theirs_params]
@@ -491,7 +491,7 @@ _READS = {
 def _when(alias: str, on: dt.date) -> tuple[str, list[Any]]:
     """Periods that had begun by `on` and had not ended before the connection window opened."""
     sql = f"{alias}.started_on <= %s AND ({alias}.ended_on IS NULL OR {alias}.ended_on >= %s)"
-    return sql, [_sql_date(on), _sql_date(window_start(on))]
+    return sql, _window(on)
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
